@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AuditEntry, RoleGrant, User
+
+# The admin signs in through allauth like every page (password + MFA), never its own form.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = _("Levande bibliotek – administration")
+admin.site.site_title = _("Levande bibliotek")
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 1
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ["email", "full_name", "is_active", "date_joined"]
+    list_filter = ["is_active", "role_grants__role"]
+    search_fields = ["email", "full_name"]
+    fields = ["email", "full_name", "is_active", "date_joined", "last_login"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [RoleGrantInline]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["timestamp", "actor_label", "action", "object_type", "object_id", "ip_address"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "object_id", "action"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,27 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Role
+
+# (role, label, url name): the main navigation, one block per role the user holds.
+NAVIGATION = [
+    (Role.RESOURCE, _("Mina sidor"), "pages:resource_home"),
+    (Role.UNIT_STAFF, _("Våra förfrågningar"), "pages:unit_home"),
+    (Role.COORDINATOR, _("Samordning"), "pages:coordinator_home"),
+    (Role.COORDINATOR, _("Erfarenhetsresurser"), "registry:resource_list"),
+    (Role.FINANCE, _("Ekonomi"), "pages:finance_home"),
+    (Role.ADMINISTRATOR, _("Granskningslogg"), "accounts:audit_log"),
+    (Role.ADMINISTRATOR, _("Administration"), "admin:index"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for role, label, url_name in NAVIGATION:
+        if user.has_role(role):
+            url = reverse(url_name)
+            items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    return {"nav_items": items}

@@ -1,0 +1,29 @@
+from allauth.account.forms import SignupForm
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitStaffSignupForm(SignupForm):
+    """Care-unit staff create their own account, but only with a work address of an allowed domain."""
+
+    full_name = forms.CharField(label=_("Ditt namn"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+    field_order = ["full_name", "email"]
+
+    def clean_email(self):
+        email = super().clean_email()
+        domain = email.rsplit("@", 1)[-1].lower()
+        if domain not in settings.CARE_UNIT_SIGNUP_DOMAINS:
+            allowed = ", ".join(f"@{d}" for d in settings.CARE_UNIT_SIGNUP_DOMAINS)
+            raise forms.ValidationError(
+                _("Använd din e-postadress i jobbet (%(allowed)s). Kontakta samordnarna om du inte har någon sådan.")
+                % {"allowed": allowed}
+            )
+        return email
+
+    def save(self, request):
+        user = super().save(request)
+        user.full_name = self.cleaned_data["full_name"]
+        user.save(update_fields=["full_name"])
+        return user

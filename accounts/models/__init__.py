@@ -1,0 +1,4 @@
+from .audit import AuditEntry
+from .users import RoleGrant, User
+
+__all__ = ["AuditEntry", "RoleGrant", "User"]

@@ -1,0 +1,84 @@
+"""The outbox. Each e-mail function in an app calls `queue_email()`; nothing sends directly.
+
+queue_email() stores the rendered message in the same transaction as the change that
+caused it and, once that commits, asks Celery to send it. If the broker is down the row
+simply waits: `deliver_pending_emails` (beat, every minute) sends whatever is pending.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.models import EmailState, OutboundEmail
+from notifications.tasks import send_email
+
+logger = logging.getLogger(__name__)
+
+
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML from `<template>_subject.txt`, `.txt` and `.html`."""
+    ctx = {"site_url": settings.SITE_URL, "region_name": settings.REGION_NAME, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+        text = render_to_string(f"{template}.txt", ctx).strip()
+        try:
+            html = render_to_string(f"{template}.html", ctx).strip()
+        except TemplateDoesNotExist:
+            html = ""
+    return subject, text, html
+
+
+def queue_email(*, key: str, to: str, template: str, context: dict, attachments=()) -> OutboundEmail:
+    """Store one e-mail for sending. The same `key` twice stores and sends it once."""
+    subject, text, html = render_email(template, context)
+    email, created = OutboundEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "to": to,
+            "template": template,
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "attachments": [dict(a) for a in attachments],
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: enqueue(email.pk))
+    return email
+
+
+def enqueue(email_id: int) -> None:
+    try:
+        send_email.delay(email_id=email_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the sweep delivers it later
+        logger.warning("Broker unavailable; e-mail %s stays in the outbox for the next sweep", email_id)
+
+
+def send_auth_email(msg: EmailMessage, *, template: str) -> OutboundEmail:
+    """Sign-in mails (codes) go out at once, in the request, and their body is never stored.
+
+    A code is useless a few minutes later, so queueing buys nothing; storing it would put
+    a live credential in a table staff can read.
+    """
+    record = OutboundEmail(
+        key=f"auth:{uuid.uuid4()}", to=msg.to[0], template=template, subject=msg.subject, attempts=1, claimed_at=timezone.now()
+    )
+    try:
+        msg.send()
+    except Exception as exc:
+        record.state = EmailState.FAILED
+        record.last_error = type(exc).__name__
+        record.save()
+        raise
+    record.state = EmailState.SENT
+    record.sent_at = timezone.now()
+    record.save()
+    return record

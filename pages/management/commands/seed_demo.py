@@ -1,0 +1,179 @@
+"""A believable demo region: units, a few dozen experience resources, one user per role."""
+
+import random
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.services import create_user
+from registry.enums import ResourceStatus
+from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+from requests_app.models import CareUnit
+
+DEMO_PASSWORD = "Levande-bibliotek-demo"  # noqa: S105 - demo data, refused in production
+# Demo only (the command refuses to run in production): a fixed TOTP secret so the
+# printed instructions work; `manage.py demo_totp EMAIL` prints the current code.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo data, refused in production
+
+STAFF = [
+    ("samordnare@regionexempel.se", "Sara Samordnare", Role.COORDINATOR),
+    ("ekonomi@regionexempel.se", "Erik Ekonom", Role.FINANCE),
+    ("admin@regionexempel.se", "Alva Administratör", Role.ADMINISTRATOR),
+]
+UNIT_USER = ("verksamhet@regionexempel.se", "Vera Vårdutvecklare")
+RESOURCE_USER = ("resurs@exempel.se", "Anna", "Andersson")
+
+UNITS = [
+    ("Diabetesmottagningen", "Universitetssjukhuset", "41230", "Box 100, 581 85 Linköping"),
+    ("Psykiatriska öppenvårdsmottagningen", "Psykiatricentrum", "52110", "Box 200, 581 85 Linköping"),
+    ("Barn- och ungdomsmedicin", "Barn- och kvinnocentrum", "43350", "Box 300, 601 82 Norrköping"),
+    ("Vårdcentralen Ekholmen", "Primärvården", "61020", "Ekholmsvägen 10, 589 29 Linköping"),
+    ("Hjärtcentrum", "Universitetssjukhuset", "41510", "Box 100, 581 85 Linköping"),
+    ("Smärt- och rehabiliteringscentrum", "Närsjukvården", "47205", "Box 400, 591 85 Motala"),
+]
+FIRST = [
+    "Anna",
+    "Maria",
+    "Karin",
+    "Eva",
+    "Lena",
+    "Kerstin",
+    "Ingrid",
+    "Sara",
+    "Fatima",
+    "Aisha",
+    "Johan",
+    "Lars",
+    "Anders",
+    "Mikael",
+    "Per",
+    "Erik",
+    "Ali",
+    "Mohammed",
+    "Nils",
+    "Olof",
+    "Birgitta",
+    "Elin",
+    "Hanna",
+    "Oskar",
+]
+LAST = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Hassan",
+    "Ahmed",
+    "Lindqvist",
+    "Berg",
+    "Holm",
+    "Ek",
+    "Lund",
+    "Sandberg",
+]
+MUNICIPALITIES = ["Linköping", "Norrköping", "Motala", "Mjölby", "Finspång", "Söderköping", "Åtvidaberg", "Kinda"]
+LANGUAGES = ["svenska", "svenska, engelska", "svenska, arabiska", "svenska, finska", "svenska, persiska", "svenska, bosniska"]
+STORIES = [
+    "Jag fick diabetes typ 1 som tonåring och vet hur det är att ställa om hela vardagen.",
+    "Min pappa hade demens i flera år och jag var den som höll ihop kontakterna med vården.",
+    "Jag har levt med depression och ångest och vill att fler ska bli bemötta som jag blev till slut.",
+    "Efter min bröstcancer vill jag hjälpa vården att se hela människan, inte bara diagnosen.",
+    "Vår dotter föddes med en ovanlig diagnos och vi har träffat många olika mottagningar.",
+    "Jag har haft långvarig smärta i tio år och vet mycket om rehabilitering.",
+    "",
+]
+
+
+class Command(BaseCommand):
+    help = "Creates a demo region (units, resources, one user per role). Never in production."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if the demo users already exist.")
+
+    def handle(self, *args, if_empty=False, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo creates users with known passwords and must not run in production.")
+        if User.objects.filter(email=STAFF[0][0]).exists():
+            if not if_empty:
+                self.stdout.write("The demo data is already there.")
+        else:
+            with transaction.atomic():
+                self._seed()
+        self._print_logins()
+
+    def _seed(self):
+        rng = random.Random(2026)
+        for email, name, role in STAFF:
+            user = create_user(email, full_name=name, roles=[role], password=DEMO_PASSWORD)
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            RecoveryCodes.activate(user)
+
+        units = [CareUnit.objects.create(name=n, organisation=o, cost_centre=c, postal_address=a) for n, o, c, a in UNITS]
+        unit_user = create_user(UNIT_USER[0], full_name=UNIT_USER[1], roles=[Role.UNIT_STAFF])
+        EmailAddress.objects.create(user=unit_user, email=unit_user.email, verified=True, primary=True)
+        units[0].staff.add(unit_user)
+
+        areas = list(ExperienceArea.objects.all())
+        types = list(ContributionType.objects.all())
+        perspectives = list(Perspective.objects.all())
+        statuses = [ResourceStatus.ACTIVE] * 6 + [ResourceStatus.APPLIED, ResourceStatus.INTAKE_BOOKED, ResourceStatus.PAUSED]
+        now = timezone.now()
+
+        email, first, last = RESOURCE_USER
+        resource_user = create_user(email, full_name=f"{first} {last}", roles=[Role.RESOURCE])
+        EmailAddress.objects.create(user=resource_user, email=email, verified=True, primary=True)
+        people = [(first, last, email, resource_user, ResourceStatus.ACTIVE)]
+        for i in range(35):
+            f, la = rng.choice(FIRST), rng.choice(LAST)
+            people.append((f, la, f"{f}.{la}.{i}@exempel.se".lower(), None, rng.choice(statuses)))
+
+        for first, last, email, user, status in people:
+            r = ExperienceResource.objects.create(
+                user=user,
+                status=status,
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=f"070-{rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                municipality=rng.choice(MUNICIPALITIES),
+                birth_year=rng.randint(1940, 2005),
+                languages=rng.choice(LANGUAGES),
+                story=rng.choice(STORIES),
+                consent_version="2026-1",
+                consent_at=now,
+                training_completed_on=now.date() if status == ResourceStatus.ACTIVE else None,
+            )
+            r.areas.set(rng.sample(areas, rng.randint(1, 3)))
+            r.contribution_types.set(rng.sample(types, rng.randint(2, 5)))
+            r.perspectives.set(rng.sample(perspectives, rng.randint(1, 2)))
+
+    def _print_logins(self):
+        w = self.stdout.write
+        w("")
+        w("Demo logins (http://127.0.0.1:8000/accounts/login/):")
+        for email, _name, role in STAFF:
+            w(f"  {role.label:<18} {email}  password: {DEMO_PASSWORD}")
+        w(f"  {'':<18} second factor: add secret {DEMO_TOTP_SECRET} to an authenticator app,")
+        w(f"  {'':<18} or run `.venv/bin/python manage.py demo_totp` for the current code.")
+        w(f"  {Role.UNIT_STAFF.label:<18} {UNIT_USER[0]}  (no password: choose 'Skicka en kod'; the code is printed here)")
+        w(f"  {Role.RESOURCE.label:<18} {RESOURCE_USER[0]}  (no password: choose 'Skicka en kod'; the code is printed here)")
+        w("")
+        if not Authenticator.objects.exists():
+            w("Note: no authenticators exist; staff will be asked to set one up.")

@@ -1,0 +1,88 @@
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from accounts.enums import Role
+from registry.enums import ResourceStatus
+from registry.models import ExperienceResource
+from registry.selectors import own_resource
+
+
+def home(request):
+    return render(request, "pages/home.html")
+
+
+def start(request):
+    """After sign-in: the start page of the user's (first) role."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    for role, url_name in [
+        (Role.COORDINATOR, "pages:coordinator_home"),
+        (Role.FINANCE, "pages:finance_home"),
+        (Role.UNIT_STAFF, "pages:unit_home"),
+        (Role.RESOURCE, "pages:resource_home"),
+        (Role.ADMINISTRATOR, "accounts:audit_log"),
+    ]:
+        if request.user.has_role(role):
+            return redirect(url_name)
+    return render(request, "pages/no_role.html")
+
+
+class CoordinatorHomeView(PermissionRequiredMixin, TemplateView):
+    permission_required = "pages.coordinator_home"
+    template_name = "pages/coordinator_home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["new_applications"] = ExperienceResource.objects.filter(status=ResourceStatus.APPLIED).order_by("created_at")[:10]
+        ctx["new_applications_count"] = ExperienceResource.objects.filter(status=ResourceStatus.APPLIED).count()
+        ctx["active_count"] = ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE).count()
+        return ctx
+
+
+class UnitHomeView(PermissionRequiredMixin, TemplateView):
+    permission_required = "pages.unit_home"
+    template_name = "pages/unit_home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["units"] = self.request.user.care_units.all()
+        return ctx
+
+
+class ResourceHomeView(PermissionRequiredMixin, TemplateView):
+    permission_required = "pages.resource_home"
+    template_name = "pages/resource_home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["resource"] = own_resource(self.request.user)
+        return ctx
+
+
+class FinanceHomeView(PermissionRequiredMixin, TemplateView):
+    permission_required = "pages.finance_home"
+    template_name = "pages/finance_home.html"
+
+
+@never_cache
+def health(request):
+    """For the load balancer and docker compose: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def robots(request):
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)

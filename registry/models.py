@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.enums import PerspectiveCode, ResourceStatus
+
+
+class Taxonomy(models.Model):
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    slug = models.SlugField(_("kortnamn"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("används"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ExperienceArea(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("erfarenhetsområde")
+        verbose_name_plural = _("erfarenhetsområden")
+
+
+class ContributionType(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("medverkansform")
+        verbose_name_plural = _("medverkansformer")
+
+
+class Perspective(models.Model):
+    code = models.CharField(_("perspektiv"), max_length=20, choices=PerspectiveCode.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("perspektiv")
+        verbose_name_plural = _("perspektiv")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class ExperienceResource(models.Model):
+    """A person in the pool. Everything here is personal data; areas, story and needs are health data."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="experience_resource"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ResourceStatus.choices, default=ResourceStatus.APPLIED, db_index=True
+    )
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    email = models.EmailField(_("e-postadress"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    municipality = models.CharField(_("kommun"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("födelseår"), null=True, blank=True)
+    languages = models.CharField(_("språk"), max_length=200, blank=True, help_text=_("T.ex. svenska, arabiska"))
+    perspectives = models.ManyToManyField(Perspective, blank=True, verbose_name=_("perspektiv"))
+    areas = models.ManyToManyField(ExperienceArea, blank=True, verbose_name=_("erfarenhetsområden"))
+    contribution_types = models.ManyToManyField(ContributionType, blank=True, verbose_name=_("medverkansformer"))
+    story = models.TextField(_("min berättelse"), blank=True)
+    support_needs = models.TextField(_("stöd eller anpassning jag behöver"), blank=True)
+    coordinator_notes = models.TextField(_("anteckningar (bara samordnare)"), blank=True)
+    consent_version = models.CharField(_("version av samtyckestexten"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("samtycke lämnat"), null=True, blank=True)
+    training_completed_on = models.DateField(_("introduktionsutbildning genomförd"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+    created_at = models.DateTimeField(_("anmäld"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("erfarenhetsresurs")
+        verbose_name_plural = _("erfarenhetsresurser")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["status", "last_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
