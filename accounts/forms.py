@@ -11,6 +11,13 @@ class UnitStaffSignupForm(SignupForm):
 
     field_order = ["full_name", "email"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Care-unit staff sign in with an e-mailed code: no password to choose or forget.
+        self.fields.pop("password1", None)
+        self.fields.pop("password2", None)
+        self.fields["email"].label = _("Din e-postadress i jobbet")
+
     def clean_email(self):
         email = super().clean_email()
         domain = email.rsplit("@", 1)[-1].lower()

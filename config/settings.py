@@ -144,7 +144,9 @@ LOGOUT_REDIRECT_URL = "pages:home"
 # --- Sign-in (django-allauth) ---------------------------------------------------------
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
+# password1 is optional so that the sign-in form has a password field for staff; the
+# care-unit signup form drops it (they sign in by code).
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True

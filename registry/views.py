@@ -21,6 +21,10 @@ class ResourceDetailView(PermissionRequiredMixin, DetailView):
     template_name = "registry/resource_detail.html"
     context_object_name = "resource"
 
+    def get_permission_object(self):
+        # Check the role before fetching: a refused user must not cause a logged profile view.
+        return None
+
     def get_object(self, queryset=None):
         resource = get_object_or_404(resources_for_coordinators().prefetch_related("contribution_types"), pk=self.kwargs["pk"])
         log_profile_view(self.request.user, resource)
