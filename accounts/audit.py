@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 from accounts.models import AuditEntry
 
@@ -130,6 +130,19 @@ def _on_delete(sender, instance, **kwargs):
     log_action(f"{cfg['prefix']}.deleted", obj=instance, data={})
 
 
+def _on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if reverse or action not in ("post_add", "post_remove", "post_clear") or type(instance) not in _tracked:
+        return
+    cfg = _tracked[type(instance)]
+    field = next(f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender)
+    if field in cfg["exclude"]:
+        return
+    verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
+    if action != "post_clear" and not pk_set:
+        return
+    log_action(f"{cfg['prefix']}.changed", obj=instance, data={"changes": {field: {verb: sorted(pk_set or [])}}})
+
+
 def track(model: type[models.Model], *, exclude=(), masked=(), prefix: str | None = None) -> None:
     """Log every create, change and delete of `model`, with old and new values.
 
@@ -141,11 +154,15 @@ def track(model: type[models.Model], *, exclude=(), masked=(), prefix: str | Non
         "fields": _field_names(model, exclude),
         "masked": frozenset(masked),
         "prefix": prefix or model._meta.label_lower,
+        "exclude": frozenset(exclude),
     }
     uid = f"audit-{model._meta.label_lower}"
     post_init.connect(_on_init, sender=model, dispatch_uid=uid, weak=False)
     post_save.connect(_on_save, sender=model, dispatch_uid=uid, weak=False)
     post_delete.connect(_on_delete, sender=model, dispatch_uid=uid, weak=False)
+    for m2m in model._meta.many_to_many:
+        through = m2m.remote_field.through
+        m2m_changed.connect(_on_m2m_changed, sender=through, dispatch_uid=f"{uid}-{m2m.name}", weak=False)
 
 
 def log_profile_view(viewer, resource) -> AuditEntry:

@@ -125,3 +125,28 @@ def test_admin_site_offers_no_way_to_edit_the_log(client, administrator, login):
     response = client.post(f"/admin/accounts/auditentry/{entry.pk}/change/", {"action": "x"})
     assert response.status_code == 403
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.event"
+
+
+def test_many_to_many_changes_are_recorded(db):
+    from registry.models import ExperienceArea
+
+    resource = ExperienceResourceFactory()
+    diabetes = ExperienceArea.objects.get(slug="diabetes")
+
+    resource.areas.add(diabetes)
+    resource.areas.remove(diabetes)
+
+    entries = AuditEntry.objects.filter(action="registry.experienceresource.changed").order_by("id")
+    assert [e.data["changes"] for e in entries] == [{"areas": {"added": [diabetes.pk]}}, {"areas": {"removed": [diabetes.pk]}}]
+
+
+def test_createsuperuser_makes_an_administrator(db):
+    from django.core.management import call_command
+
+    from accounts.enums import Role
+    from accounts.models import User
+
+    call_command("createsuperuser", email="forsta.admin@regionexempel.se", interactive=False, verbosity=0)
+    user = User.objects.get(email="forsta.admin@regionexempel.se")
+    assert user.roles == frozenset({Role.ADMINISTRATOR})
+    assert user.is_staff
