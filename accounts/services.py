@@ -1,7 +1,6 @@
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 
-from accounts.audit import log_action
 from accounts.enums import Role
 from accounts.models import RoleGrant, User
 
@@ -11,14 +10,15 @@ def user_has_mfa(user: User) -> bool:
 
 
 @transaction.atomic
-def grant_role(user: User, role: Role, *, actor=None) -> RoleGrant:
+def grant_role(user: User, role: Role) -> RoleGrant:
+    # The grant is audit-logged by accounts.audit.track(RoleGrant), with the request's actor.
     grant, _created = RoleGrant.objects.get_or_create(user=user, role=role)
     user.__dict__.pop("roles", None)
     return grant
 
 
 @transaction.atomic
-def revoke_role(user: User, role: Role, *, actor=None) -> None:
+def revoke_role(user: User, role: Role) -> None:
     RoleGrant.objects.filter(user=user, role=role).delete()
     user.__dict__.pop("roles", None)
 
@@ -29,5 +29,3 @@ def create_user(email: str, *, full_name: str = "", roles=(), password: str | No
         grant_role(user, role)
     return user
 
-
-__all__ = ["create_user", "grant_role", "log_action", "revoke_role", "user_has_mfa"]
