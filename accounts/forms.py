@@ -17,6 +17,15 @@ class UnitStaffSignupForm(SignupForm):
         self.fields.pop("password1", None)
         self.fields.pop("password2", None)
         self.fields["email"].label = _("Din e-postadress i jobbet")
+        honeypot = settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD
+        if honeypot in self.fields:
+            # allauth hides its honeypot with an inline style, which our CSP blocks: hide it
+            # with our stylesheet instead, and label it for anyone who does reach it.
+            self.fields[honeypot] = forms.CharField(
+                required=False,
+                label=_("Lämna det här fältet tomt"),
+                widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+            )
 
     def clean_email(self):
         email = super().clean_email()
