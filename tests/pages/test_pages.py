@@ -64,3 +64,8 @@ def test_security_headers(client, db):
 
 def test_health(client, db):
     assert client.get("/health/").json() == {"status": "ok"}
+
+
+def test_swedish_even_when_the_browser_prefers_english(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sv">' in response.content.decode()
