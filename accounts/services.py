@@ -28,4 +28,3 @@ def create_user(email: str, *, full_name: str = "", roles=(), password: str | No
     for role in roles:
         grant_role(user, role)
     return user
-
