@@ -285,6 +285,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- The product's own settings -------------------------------------------------------------
 # How long after leaving a person's remaining data is purged (days).
 RETENTION_DAYS_AFTER_LEAVING = env.int("RETENTION_DAYS_AFTER_LEAVING", default=90)
+# Must a person have done the introduction training before they can be asked for assignments?
+REGISTRY_REQUIRE_TRAINING = env.bool("REGISTRY_REQUIRE_TRAINING", default=True)
 
 LOGGING = {
     "version": 1,

@@ -32,7 +32,8 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
         try:
             html = render_to_string(f"{template}.html", ctx).strip()
         except TemplateDoesNotExist:
-            html = ""
+            # Most mails are plain words; their HTML part is the same text, escaped.
+            html = render_to_string("notifications/email/plain.html", {"text": text})
     return subject, text, html
 
 

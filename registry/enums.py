@@ -15,3 +15,20 @@ class PerspectiveCode(models.TextChoices):
     PATIENT = "patient", _("Patient")
     RELATIVE = "relative", _("Närstående")
     SERVICE_USER = "service_user", _("Brukare")
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", _("E-post")
+    PHONE = "phone", _("Telefon")
+    SMS = "sms", _("Sms")
+
+
+# Which status may follow which. set_resource_status() refuses anything else.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ResourceStatus.APPLIED: frozenset({ResourceStatus.INTAKE_BOOKED, ResourceStatus.ACTIVE, ResourceStatus.REJECTED}),
+    ResourceStatus.INTAKE_BOOKED: frozenset({ResourceStatus.INTAKE_BOOKED, ResourceStatus.ACTIVE, ResourceStatus.REJECTED}),
+    ResourceStatus.ACTIVE: frozenset({ResourceStatus.PAUSED, ResourceStatus.LEFT}),
+    ResourceStatus.PAUSED: frozenset({ResourceStatus.ACTIVE, ResourceStatus.LEFT}),
+    ResourceStatus.LEFT: frozenset(),
+    ResourceStatus.REJECTED: frozenset(),
+}

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from registry.enums import PerspectiveCode, ResourceStatus
+from registry.enums import ContactMethod, PerspectiveCode, ResourceStatus
 
 
 class Taxonomy(models.Model):
@@ -64,6 +65,14 @@ class ExperienceResource(models.Model):
     contribution_types = models.ManyToManyField(ContributionType, blank=True, verbose_name=_("medverkansformer"))
     story = models.TextField(_("min berättelse"), blank=True)
     support_needs = models.TextField(_("stöd eller anpassning jag behöver"), blank=True)
+    preferred_contact = models.CharField(
+        _("hur vill du bli kontaktad?"), max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
+    )
+    intake_at = models.DateTimeField(_("introduktionssamtal"), null=True, blank=True)
+    intake_place = models.CharField(_("plats eller länk för samtalet"), max_length=300, blank=True)
+    status_reason = models.TextField(_("skäl (vid avböjd eller avslutad)"), blank=True)
+    # One per submitted form: a double click or a resent form cannot make a second person.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     coordinator_notes = models.TextField(_("anteckningar (bara samordnare)"), blank=True)
     consent_version = models.CharField(_("version av samtyckestexten"), max_length=20, blank=True)
     consent_at = models.DateTimeField(_("samtycke lämnat"), null=True, blank=True)
@@ -84,6 +93,9 @@ class ExperienceResource(models.Model):
         verbose_name_plural = _("erfarenhetsresurser")
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["status", "last_name"])]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="unique_resource_email"),
+        ]
 
     def __str__(self):
         return self.full_name

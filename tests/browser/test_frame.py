@@ -7,7 +7,7 @@ from django.core import mail
 
 from tests.factories import PASSWORD, TOTP_SECRET, ExperienceResourceFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,149 @@
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.consent import CONSENT_TEXT
+from registry.enums import ResourceStatus
+from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+
+HONEYPOT = "webbplats"
+
+
+class ApplicationForm(forms.ModelForm):
+    """The public application (intresseanmälan). Plain words, few required fields."""
+
+    perspectives = forms.ModelMultipleChoiceField(
+        Perspective.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Jag har erfarenhet som"),
+        help_text=_("Välj ett eller flera."),
+    )
+    areas = forms.ModelMultipleChoiceField(
+        ExperienceArea.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Mina erfarenheter gäller"),
+    )
+    contribution_types = forms.ModelMultipleChoiceField(
+        ContributionType.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Så här kan jag tänka mig att vara med"),
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT, required=True, error_messages={"required": _("Du behöver samtycka för att kunna anmäla dig.")}
+    )
+    webbplats = forms.CharField(
+        required=False,
+        label=_("Lämna det här fältet tomt"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ExperienceResource
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "preferred_contact",
+            "perspectives",
+            "areas",
+            "story",
+            "contribution_types",
+            "languages",
+            "municipality",
+            "birth_year",
+            "support_needs",
+        ]
+        labels = {
+            "story": _("Berätta gärna kort om din erfarenhet (om du vill)"),
+            "support_needs": _("Behöver du stöd eller anpassning för att kunna vara med?"),
+            "languages": _("Vilka språk talar du?"),
+        }
+        help_texts = {
+            "email": _("Vi skickar en bekräftelse hit. Du loggar in med en kod som vi mejlar, inget lösenord."),
+            "phone": _("Fyll i e-post eller telefon, eller båda."),
+            "story": _("Bara samordnarna kan läsa det du skriver."),
+        }
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "preferred_contact": forms.RadioSelect,
+            "story": forms.Textarea(attrs={"rows": 4}),
+            "support_needs": forms.Textarea(attrs={"rows": 3}),
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
+            "municipality": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        this_year = timezone.localdate().year
+        if year is not None and not (1900 <= year <= this_year - 15):
+            raise forms.ValidationError(_("Skriv födelseåret med fyra siffror, till exempel 1956."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone"):
+            self.add_error("email", _("Fyll i e-post eller telefon så att vi kan nå dig."))
+        if data.get("preferred_contact") == "email" and not data.get("email") and data.get("phone"):
+            self.add_error(
+                "preferred_contact", _("Du har inte fyllt i någon e-post. Välj telefon eller sms, eller fyll i e-post.")
+            )
+        return data
+
+    def _post_clean(self):
+        # The form never saves its instance (registry.services does), and a second
+        # application with the same address is answered kindly, not as a constraint error.
+        pass
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get(HONEYPOT))
+
+    def split(self) -> tuple[dict, dict]:
+        """Plain fields and many-to-many fields, for registry.services.submit_application."""
+        relations = {name: self.cleaned_data[name] for name in ("perspectives", "areas", "contribution_types")}
+        plain = {
+            name: self.cleaned_data[name] for name in self.Meta.fields if name not in relations and name in self.cleaned_data
+        }
+        return plain, relations
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(choices=ResourceStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Skäl"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IntakeForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Datum och tid"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    place = forms.CharField(label=_("Plats eller länk till videomöte"), max_length=300)
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        if value < timezone.now():
+            raise forms.ValidationError(_("Välj en tid som inte har passerat."))
+        return value
+
+
+class TrainingForm(forms.Form):
+    completed_on = forms.DateField(label=_("Introduktionsutbildningen genomförd"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Anteckningar (syns bara för samordnare)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )

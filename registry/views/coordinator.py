@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+from rules.contrib.views import PermissionRequiredMixin, permission_required
+
+from accounts.audit import log_profile_view
+from registry.enums import TRANSITIONS, ResourceStatus
+from registry.forms import ApplicationForm, IntakeForm, NotesForm, StatusChangeForm, TrainingForm
+from registry.selectors import resources_for_coordinators
+from registry.services import (
+    TransitionError,
+    book_intake,
+    record_training,
+    save_coordinator_notes,
+    set_resource_status,
+    submit_application,
+)
+from registry.timeline import timeline_for
+
+
+class ResourceListView(PermissionRequiredMixin, ListView):
+    permission_required = "registry.list_resources"
+    template_name = "registry/resource_list.html"
+    context_object_name = "resources"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return resources_for_coordinators()
+
+
+class ResourceDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "registry.see_profile"
+    template_name = "registry/resource_detail.html"
+    context_object_name = "resource"
+
+    def get_permission_object(self):
+        # Check the role before fetching: a refused user must not cause a logged profile view.
+        return None
+
+    def get_object(self, queryset=None):
+        resource = get_object_or_404(resources_for_coordinators().prefetch_related("contribution_types"), pk=self.kwargs["pk"])
+        log_profile_view(self.request.user, resource)
+        return resource
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        resource = self.object
+        ctx["transitions"] = [ResourceStatus(s) for s in TRANSITIONS[resource.status] if s != ResourceStatus.INTAKE_BOOKED]
+        ctx["can_book_intake"] = ResourceStatus.INTAKE_BOOKED in TRANSITIONS[resource.status]
+        ctx["intake_form"] = kwargs.get("intake_form") or IntakeForm(
+            initial={"place": resource.intake_place, "starts_at": resource.intake_at}
+        )
+        ctx["training_form"] = TrainingForm(initial={"completed_on": resource.training_completed_on})
+        ctx["notes_form"] = NotesForm(initial={"notes": resource.coordinator_notes})
+        ctx["timeline"] = timeline_for(resource)
+        return ctx
+
+
+def _resource(pk):
+    return get_object_or_404(resources_for_coordinators(), pk=pk)
+
+
+@require_POST
+@permission_required("registry.manage_resources", raise_exception=True)
+def change_status(request, pk):
+    resource = _resource(pk)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            set_resource_status(resource, form.cleaned_data["status"], actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(
+                request, _("Status ändrad till %(status)s.") % {"status": ResourceStatus(form.cleaned_data["status"]).label}
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+    return redirect("registry:resource_detail", pk=resource.pk)
+
+
+@require_POST
+@permission_required("registry.manage_resources", raise_exception=True)
+def book_intake_view(request, pk):
+    resource = _resource(pk)
+    form = IntakeForm(request.POST)
+    if form.is_valid():
+        try:
+            book_intake(resource, actor=request.user, starts_at=form.cleaned_data["starts_at"], place=form.cleaned_data["place"])
+            messages.success(request, _("Samtalet är bokat och en kallelse har skickats."))
+            return redirect("registry:resource_detail", pk=resource.pk)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+    view = ResourceDetailView(request=request, kwargs={"pk": pk})
+    view.object = resource
+    return render(request, view.template_name, view.get_context_data(object=resource, intake_form=form), status=400)
+
+
+@require_POST
+@permission_required("registry.manage_resources", raise_exception=True)
+def record_training_view(request, pk):
+    resource = _resource(pk)
+    form = TrainingForm(request.POST)
+    if form.is_valid():
+        record_training(resource, actor=request.user, completed_on=form.cleaned_data["completed_on"])
+        messages.success(request, _("Utbildningen är registrerad."))
+    else:
+        messages.error(request, _("Skriv ett giltigt datum, till exempel 2026-12-13."))
+    return redirect("registry:resource_detail", pk=resource.pk)
+
+
+@require_POST
+@permission_required("registry.manage_resources", raise_exception=True)
+def save_notes_view(request, pk):
+    resource = _resource(pk)
+    form = NotesForm(request.POST)
+    if form.is_valid():
+        save_coordinator_notes(resource, notes=form.cleaned_data["notes"])
+        messages.success(request, _("Anteckningarna är sparade."))
+    return redirect("registry:resource_detail", pk=resource.pk)
+
+
+@permission_required("registry.manage_resources", raise_exception=True)
+def register_on_behalf(request):
+    """A coordinator enters an application for someone (who has no e-mail, say)."""
+    form = ApplicationForm(request.POST or None)
+    form.fields["consent"].label = _("Personen har fått samtyckestexten uppläst eller i handen och har samtyckt.")
+    if request.method == "POST" and form.is_valid():
+        plain, relations = form.split()
+        resource, created = submit_application(
+            data=plain, relations=relations, token=form.cleaned_data["token"], entered_by=request.user
+        )
+        if not created:
+            messages.warning(request, _("Den här personen finns redan."))
+        return redirect("registry:resource_detail", pk=resource.pk)
+    return render(request, "registry/register_on_behalf.html", {"form": form})

@@ -1,0 +1,41 @@
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.middleware import client_ip
+from registry import emails
+from registry.forms import ApplicationForm
+from registry.services import submit_application
+
+RATE_LIMIT = 10  # applications per IP address and hour
+
+
+def _rate_limited(request) -> bool:
+    key = f"registry:apply:{client_ip(request)}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) > RATE_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam:
+            return redirect("registry:apply_thanks")
+        if _rate_limited(request):
+            form.add_error(None, _("Vi har fått många anmälningar från din uppkoppling. Vänta en stund och försök igen."))
+        else:
+            plain, relations = form.split()
+            resource, created = submit_application(data=plain, relations=relations, token=form.cleaned_data["token"])
+            if not created and resource.submission_token != form.cleaned_data["token"]:
+                emails.send_already_registered(resource)
+            return redirect("registry:apply_thanks")
+    elif request.method == "POST":
+        messages.error(request, _("Något behöver rättas. Se markeringarna i formuläret."))
+    return render(request, "registry/apply.html", {"form": form})
+
+
+def apply_thanks(request):
+    return render(request, "registry/apply_thanks.html")

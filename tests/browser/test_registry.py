@@ -1,0 +1,45 @@
+import pytest
+
+from registry.enums import ResourceStatus
+from tests.factories import ExperienceResourceFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_application_form_and_its_error_state_are_accessible(page, axe):
+    page.goto("/bli-erfarenhetsresurs/")
+    assert page.locator("h1").inner_text() == "Bli erfarenhetsresurs"
+    axe(page)
+
+    page.get_by_label("Förnamn").fill("Karin")
+    page.get_by_role("button", name="Skicka anmälan").click()
+
+    assert page.get_by_label("Förnamn").input_value() == "Karin"
+    assert page.locator(".invalid-feedback, .alert-danger").count() >= 2
+    axe(page)
+
+
+def test_application_can_be_sent_from_a_phone(browser, live_server, axe):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/bli-erfarenhetsresurs/")
+    page.get_by_label("Förnamn").fill("Karin")
+    page.get_by_label("Efternamn").fill("Lind")
+    page.get_by_label("E-postadress").fill("karin@exempel.se")
+    page.get_by_label("Närstående").check()
+    page.locator("#id_consent").check()
+    page.get_by_role("button", name="Skicka anmälan").click()
+    page.wait_for_url("**/bli-erfarenhetsresurs/tack/")
+    assert page.locator("h1").inner_text() == "Tack för din anmälan!"
+    axe(page)
+    context.close()
+
+
+def test_coordinator_resource_page_with_actions_is_accessible(page, axe, sign_in_as, coordinator):
+    resource = ExperienceResourceFactory(status=ResourceStatus.APPLIED)
+    sign_in_as(coordinator)
+    page.goto(f"/samordning/resurser/{resource.pk}/")
+    axe(page)
+    page.goto("/samordning/resurser/ny/")
+    axe(page)
