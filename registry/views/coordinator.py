@@ -7,6 +7,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.audit import log_profile_view
 from registry.enums import TRANSITIONS, ResourceStatus
+from registry.filters import ResourceFilter
 from registry.forms import ApplicationForm, IntakeForm, NotesForm, StatusChangeForm, TrainingForm
 from registry.selectors import resources_for_coordinators
 from registry.services import (
@@ -27,7 +28,16 @@ class ResourceListView(PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return resources_for_coordinators()
+        self.filterset = ResourceFilter(self.request.GET or None, queryset=resources_for_coordinators())
+        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else self.filterset.queryset
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query_string"] = query.urlencode()
+        return ctx
 
 
 class ResourceDetailView(PermissionRequiredMixin, DetailView):

@@ -20,7 +20,7 @@ def test_resource_list_queries(client, coordinator, login, rows):
     for _ in range(rows):
         ExperienceResourceFactory()
     login(client, coordinator)
-    assert count_queries(client, "/samordning/resurser/") == 11
+    assert count_queries(client, "/samordning/resurser/") == 14
 
 
 @pytest.mark.parametrize("rows", [1, 30])

@@ -1,0 +1,81 @@
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.enums import ResourceStatus
+from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+
+AGE_BANDS = [
+    ("-29", _("Under 30 år")),
+    ("30-49", _("30–49 år")),
+    ("50-64", _("50–64 år")),
+    ("65-79", _("65–79 år")),
+    ("80-", _("80 år eller äldre")),
+]
+
+
+def search_people(queryset, text: str):
+    """Name and story. Swedish full-text search on PostgreSQL, a plain match elsewhere."""
+    text = text.strip()
+    if not text:
+        return queryset
+    by_name = Q(first_name__icontains=text) | Q(last_name__icontains=text)
+    if connection.vendor == "postgresql":
+        vector = SearchVector("first_name", "last_name", "story", config="swedish")
+        query = SearchQuery(text, config="swedish", search_type="websearch")
+        return queryset.annotate(search=vector).filter(Q(search=query) | by_name)
+    return queryset.filter(by_name | Q(story__icontains=text))
+
+
+class ResourceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Sök på namn eller berättelse"))
+    status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, label=_("Status"), empty_label=_("Alla"))
+    perspective = django_filters.ModelChoiceFilter(
+        field_name="perspectives", queryset=Perspective.objects.all(), label=_("Perspektiv"), empty_label=_("Alla")
+    )
+    area = django_filters.ModelChoiceFilter(
+        field_name="areas", queryset=ExperienceArea.objects.all(), label=_("Erfarenhetsområde"), empty_label=_("Alla")
+    )
+    contribution = django_filters.ModelChoiceFilter(
+        field_name="contribution_types", queryset=ContributionType.objects.all(), label=_("Medverkansform"), empty_label=_("Alla")
+    )
+    municipality = django_filters.CharFilter(lookup_expr="icontains", label=_("Kommun"))
+    language = django_filters.CharFilter(field_name="languages", lookup_expr="icontains", label=_("Språk"))
+    age = django_filters.ChoiceFilter(choices=AGE_BANDS, method="filter_age", label=_("Ålder"), empty_label=_("Alla"))
+    trained = django_filters.BooleanFilter(
+        field_name="training_completed_on",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Introduktionsutbildning gjord"),
+        widget=forms.Select(choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))]),
+    )
+    order = django_filters.OrderingFilter(
+        fields=(("last_name", "name"), ("created_at", "created"), ("municipality", "municipality"), ("status", "status")),
+        field_labels={"name": _("Namn"), "created": _("Anmäld"), "municipality": _("Kommun"), "status": _("Status")},
+        label=_("Sortera"),
+        empty_label=_("Namn"),
+    )
+
+    class Meta:
+        model = ExperienceResource
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        return search_people(queryset, value)
+
+    def filter_age(self, queryset, name, value):
+        low, high = value.split("-")
+        year = timezone.localdate().year
+        if low:
+            queryset = queryset.filter(birth_year__lte=year - int(low))
+        if high:
+            queryset = queryset.filter(birth_year__gte=year - int(high))
+        return queryset
+
+    def filter_queryset(self, queryset):
+        # A person matches once, however many of their areas or perspectives matched.
+        return super().filter_queryset(queryset).distinct()
