@@ -11,3 +11,4 @@ class RegistryConfig(AppConfig):
 
         # Story and support needs are health data: logged as changed, never with their text.
         audit.track(self.get_model("ExperienceResource"), masked={"story", "support_needs", "coordinator_notes"})
+        audit.track(self.get_model("AwayPeriod"), masked={"note"})

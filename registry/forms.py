@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.consent import CONSENT_TEXT
 from registry.enums import ResourceStatus
-from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+from registry.models import AwayPeriod, ContributionType, ExperienceArea, ExperienceResource, Perspective
 
 HONEYPOT = "webbplats"
 
@@ -147,3 +147,47 @@ class NotesForm(forms.Form):
     notes = forms.CharField(
         label=_("Anteckningar (syns bara för samordnare)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person keeps current about themselves. The e-mail is their sign-in, changed via the coordinators."""
+
+    perspectives = ApplicationForm.base_fields["perspectives"]
+    areas = ApplicationForm.base_fields["areas"]
+    contribution_types = ApplicationForm.base_fields["contribution_types"]
+
+    class Meta:
+        model = ExperienceResource
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "preferred_contact",
+            "municipality",
+            "languages",
+            "perspectives",
+            "areas",
+            "story",
+            "contribution_types",
+            "support_needs",
+            "can_on_site",
+            "can_digital",
+            "max_assignments_per_month",
+            "suitable_times",
+        ]
+        labels = ApplicationForm.Meta.labels
+        help_texts = {"story": ApplicationForm.Meta.help_texts["story"]}
+        widgets = {k: v for k, v in ApplicationForm.Meta.widgets.items() if k not in ("email", "birth_year")}
+
+
+class AwayPeriodForm(forms.ModelForm):
+    class Meta:
+        model = AwayPeriod
+        fields = ["starts_on", "ends_on", "note"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}), "ends_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("Slutdatumet kan inte vara före startdatumet."))
+        return data

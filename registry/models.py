@@ -71,6 +71,14 @@ class ExperienceResource(models.Model):
     intake_at = models.DateTimeField(_("introduktionssamtal"), null=True, blank=True)
     intake_place = models.CharField(_("plats eller länk för samtalet"), max_length=300, blank=True)
     status_reason = models.TextField(_("skäl (vid avböjd eller avslutad)"), blank=True)
+    can_on_site = models.BooleanField(_("jag kan vara med på plats"), default=True)
+    can_digital = models.BooleanField(_("jag kan vara med digitalt"), default=True)
+    max_assignments_per_month = models.PositiveSmallIntegerField(
+        _("högst antal uppdrag i månaden"), null=True, blank=True, help_text=_("Lämna tomt om du inte vill sätta någon gräns.")
+    )
+    suitable_times = models.CharField(
+        _("dagar och tider som passar"), max_length=300, blank=True, help_text=_("Till exempel: förmiddagar, inte fredagar.")
+    )
     # One per submitted form: a double click or a resent form cannot make a second person.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     coordinator_notes = models.TextField(_("anteckningar (bara samordnare)"), blank=True)
@@ -103,3 +111,23 @@ class ExperienceResource(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class AwayPeriod(models.Model):
+    """A period when the person does not want to be asked (travel, treatment, rest)."""
+
+    resource = models.ForeignKey(ExperienceResource, on_delete=models.CASCADE, related_name="away_periods")
+    starts_on = models.DateField(_("från och med"))
+    ends_on = models.DateField(_("till och med"))
+    note = models.CharField(_("anteckning (frivillig)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("period då jag inte kan")
+        verbose_name_plural = _("perioder då jag inte kan")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="away_period_ends_after_start")
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on}–{self.ends_on}"

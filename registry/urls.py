@@ -1,11 +1,15 @@
 from django.urls import path
 
-from registry.views import coordinator, public
+from registry.views import coordinator, own, public
 
 app_name = "registry"
 urlpatterns = [
     path("bli-erfarenhetsresurs/", public.apply, name="apply"),
     path("bli-erfarenhetsresurs/tack/", public.apply_thanks, name="apply_thanks"),
+    path("mina-sidor/uppgifter/", own.profile, name="own_profile"),
+    path("mina-sidor/uppgifter/borta/", own.add_away_period, name="add_away_period"),
+    path("mina-sidor/uppgifter/borta/<int:pk>/ta-bort/", own.delete_away_period, name="delete_away_period"),
+    path("mina-sidor/paus/", own.pause, name="own_pause"),
     path("samordning/resurser/", coordinator.ResourceListView.as_view(), name="resource_list"),
     path("samordning/resurser/ny/", coordinator.register_on_behalf, name="register_on_behalf"),
     path("samordning/resurser/<int:pk>/", coordinator.ResourceDetailView.as_view(), name="resource_detail"),

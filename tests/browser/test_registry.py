@@ -43,3 +43,16 @@ def test_coordinator_resource_page_with_actions_is_accessible(page, axe, sign_in
     axe(page)
     page.goto("/samordning/resurser/ny/")
     axe(page)
+
+
+def test_resources_own_pages_are_accessible(page, axe, sign_in_as, resource_user):
+    sign_in_as(resource_user)
+    page.goto("/mina-sidor/")
+    axe(page)
+    page.get_by_role("link", name="Mina uppgifter och när jag kan").click()
+    page.wait_for_url("**/mina-sidor/uppgifter/")
+    axe(page)
+    page.get_by_label("Förnamn").fill("")
+    page.get_by_role("button", name="Spara mina uppgifter").click()
+    assert page.get_by_label("Förnamn").get_attribute("aria-invalid") == "true"
+    axe(page)

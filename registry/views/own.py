@@ -1,0 +1,88 @@
+"""The experience resource's own pages. Everything is fetched through the signed-in person."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from registry.enums import ResourceStatus
+from registry.forms import AwayPeriodForm, ProfileForm
+from registry.models import AwayPeriod
+from registry.selectors import own_resource
+from registry.services import TransitionError, set_resource_status
+
+
+def _own(request):
+    resource = own_resource(request.user)
+    if resource is None:
+        raise Http404
+    return resource
+
+
+@permission_required("registry.use_own_pages", raise_exception=True)
+def profile(request):
+    resource = _own(request)
+    form = ProfileForm(request.POST or None, instance=resource)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Dina uppgifter är sparade."))
+            return redirect("registry:own_profile")
+        messages.error(request, _("Något behöver rättas. Se markeringarna i formuläret."))
+    return render(
+        request,
+        "registry/own_profile.html",
+        {"resource": resource, "form": form, "away_form": AwayPeriodForm(), "away_periods": resource.away_periods.all()},
+    )
+
+
+@require_POST
+@permission_required("registry.use_own_pages", raise_exception=True)
+def add_away_period(request):
+    resource = _own(request)
+    form = AwayPeriodForm(request.POST)
+    if form.is_valid():
+        period = form.save(commit=False)
+        period.resource = resource
+        period.save()
+        messages.success(request, _("Perioden är sparad. Vi frågar dig inte om uppdrag då."))
+        return redirect("registry:own_profile")
+    return render(
+        request,
+        "registry/own_profile.html",
+        {
+            "resource": resource,
+            "form": ProfileForm(instance=resource),
+            "away_form": form,
+            "away_periods": resource.away_periods.all(),
+        },
+        status=400,
+    )
+
+
+@require_POST
+@permission_required("registry.use_own_pages", raise_exception=True)
+def delete_away_period(request, pk):
+    period = get_object_or_404(AwayPeriod, pk=pk, resource=_own(request))
+    period.delete()
+    messages.success(request, _("Perioden är borttagen."))
+    return redirect("registry:own_profile")
+
+
+@require_POST
+@permission_required("registry.use_own_pages", raise_exception=True)
+def pause(request):
+    resource = _own(request)
+    target = ResourceStatus.PAUSED if request.POST.get("action") == "pause" else ResourceStatus.ACTIVE
+    try:
+        set_resource_status(resource, target, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        if target == ResourceStatus.PAUSED:
+            messages.success(request, _("Du är pausad. Vi skickar inga förfrågningar till dig förrän du startar igen."))
+        else:
+            messages.success(request, _("Välkommen tillbaka! Nu kan vi fråga dig om uppdrag igen."))
+    return redirect("pages:resource_home")
