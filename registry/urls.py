@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from registry.views import coordinator, own, public
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("mina-sidor/uppgifter/borta/", own.add_away_period, name="add_away_period"),
     path("mina-sidor/uppgifter/borta/<int:pk>/ta-bort/", own.delete_away_period, name="delete_away_period"),
     path("mina-sidor/paus/", own.pause, name="own_pause"),
+    re_path(r"^mina-sidor/mina-uppgifter\.(?P<fmt>json|pdf)$", own.download_data, name="own_data"),
     path("samordning/resurser/", coordinator.ResourceListView.as_view(), name="resource_list"),
     path("samordning/resurser/ny/", coordinator.register_on_behalf, name="register_on_behalf"),
     path("samordning/resurser/<int:pk>/", coordinator.ResourceDetailView.as_view(), name="resource_detail"),

@@ -1,13 +1,17 @@
 """The experience resource's own pages. Everything is fetched through the signed-in person."""
 
 from django.contrib import messages
-from django.http import Http404
+import json
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from accounts.audit import log_action
 from registry.enums import ResourceStatus
+from registry.export import export_data, export_pdf
 from registry.forms import AwayPeriodForm, ProfileForm
 from registry.models import AwayPeriod
 from registry.selectors import own_resource
@@ -86,3 +90,17 @@ def pause(request):
         else:
             messages.success(request, _("Välkommen tillbaka! Nu kan vi fråga dig om uppdrag igen."))
     return redirect("pages:resource_home")
+
+
+@permission_required("registry.use_own_pages", raise_exception=True)
+def download_data(request, fmt):
+    resource = _own(request)
+    log_action("registry.resource.data_exported", obj=resource, data={"format": fmt})
+    if fmt == "json":
+        body = json.dumps(export_data(resource), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(export_pdf(resource), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="mina-uppgifter.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
