@@ -1,8 +1,8 @@
 """The experience resource's own pages. Everything is fetched through the signed-in person."""
 
-from django.contrib import messages
 import json
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
