@@ -42,9 +42,10 @@ def test_pdf_export_is_readable(client, resource_user, me, login):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    if shutil.which("pdftotext") is None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run([pdftotext, "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
     assert "Mina uppgifter i Levande bibliotek" in text
     assert "Jag har levt med diabetes sedan 1980." in text
     assert "Gunnel" not in text
