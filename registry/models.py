@@ -79,6 +79,9 @@ class ExperienceResource(models.Model):
     suitable_times = models.CharField(
         _("dagar och tider som passar"), max_length=300, blank=True, help_text=_("Till exempel: förmiddagar, inte fredagar.")
     )
+    leave_requested_at = models.DateTimeField(_("vill lämna sedan"), null=True, blank=True)
+    left_at = models.DateTimeField(_("lämnade"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("personuppgifter borttagna"), null=True, blank=True)
     # One per submitted form: a double click or a resent form cannot make a second person.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     coordinator_notes = models.TextField(_("anteckningar (bara samordnare)"), blank=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from accounts.enums import Role
-from accounts.models import User
+from accounts.models import AuditEntry, User
 from accounts.services import grant_role
 from registry import emails
 from registry.calendar import intake_invitation
@@ -123,3 +123,68 @@ def record_training(resource: ExperienceResource, *, actor, completed_on) -> Non
 def save_coordinator_notes(resource: ExperienceResource, *, notes: str) -> None:
     resource.coordinator_notes = notes
     resource.save(update_fields=["coordinator_notes", "updated_at"])
+
+
+@transaction.atomic
+def request_to_leave(resource: ExperienceResource, *, actor) -> None:
+    """The person withdraws consent. A coordinator confirms; until then nothing is erased."""
+    if resource.leave_requested_at is None:
+        resource.leave_requested_at = timezone.now()
+        resource.save(update_fields=["leave_requested_at", "updated_at"])
+        log_action("registry.resource.leave_requested", actor=actor, obj=resource)
+
+
+@transaction.atomic
+def confirm_leaving(resource: ExperienceResource, *, actor, reason: str) -> ExperienceResource:
+    """Ends the person's participation and erases their personal data at once.
+
+    What survives is anonymous: status, dates, perspectives and experience areas, so the
+    statistics (how many, which areas, how long) still add up. Fees paid are kept by the
+    compensation app under its own retention rules, apart from this record.
+    """
+    locked = ExperienceResource.objects.select_for_update().get(pk=resource.pk)
+    if locked.status != ResourceStatus.LEFT:
+        set_resource_status(locked, ResourceStatus.LEFT, actor=actor, reason=reason)
+        locked.refresh_from_db()
+    erase_personal_data(locked)
+    resource.refresh_from_db()
+    return locked
+
+
+def erase_personal_data(resource: ExperienceResource) -> None:
+    user = resource.user
+    resource.first_name = _("Borttagen")
+    resource.last_name = f"#{resource.pk}"
+    for field in (
+        "email",
+        "phone",
+        "municipality",
+        "languages",
+        "story",
+        "support_needs",
+        "coordinator_notes",
+        "intake_place",
+        "status_reason",
+        "suitable_times",
+        "consent_version",
+    ):
+        setattr(resource, field, "")
+    resource.birth_year = None
+    resource.intake_at = None
+    resource.consent_at = None
+    resource.user = None
+    resource.left_at = resource.left_at or timezone.now()
+    resource.erased_at = timezone.now()
+    resource.save()
+    resource.contribution_types.clear()
+    resource.away_periods.all().delete()
+    AuditEntry.objects.erase_values_for(resource)
+    if user is not None:
+        # The account goes too, unless the person also works in a care unit, say.
+        user.role_grants.filter(role=Role.RESOURCE).delete()
+        user.__dict__.pop("roles", None)
+        if not user.roles:
+            AuditEntry.objects.erase_values_for(user)
+            AuditEntry.objects.erase_actor_label(user)
+            user.delete()
+    log_action("registry.resource.erased", obj=resource)

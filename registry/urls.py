@@ -10,6 +10,7 @@ urlpatterns = [
     path("mina-sidor/uppgifter/borta/", own.add_away_period, name="add_away_period"),
     path("mina-sidor/uppgifter/borta/<int:pk>/ta-bort/", own.delete_away_period, name="delete_away_period"),
     path("mina-sidor/paus/", own.pause, name="own_pause"),
+    path("mina-sidor/lamna/", own.leave, name="own_leave"),
     re_path(r"^mina-sidor/mina-uppgifter\.(?P<fmt>json|pdf)$", own.download_data, name="own_data"),
     path("samordning/resurser/", coordinator.ResourceListView.as_view(), name="resource_list"),
     path("samordning/resurser/ny/", coordinator.register_on_behalf, name="register_on_behalf"),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("samordning/resurser/<int:pk>/status/", coordinator.change_status, name="change_status"),
     path("samordning/resurser/<int:pk>/samtal/", coordinator.book_intake_view, name="book_intake"),
     path("samordning/resurser/<int:pk>/utbildning/", coordinator.record_training_view, name="record_training"),
+    path("samordning/resurser/<int:pk>/avsluta/", coordinator.confirm_leaving_view, name="confirm_leaving"),
     path("samordning/resurser/<int:pk>/anteckningar/", coordinator.save_notes_view, name="save_notes"),
 ]

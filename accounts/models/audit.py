@@ -10,6 +10,23 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("The audit log cannot be deleted from the application.")
 
+    def erase_values_for(self, obj) -> int:
+        """GDPR erasure: keep what happened and when, drop the old and new values about `obj`.
+
+        The only change the log ever allows, and only through registry's erasure service.
+        """
+        entries = list(self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)))
+        for entry in entries:
+            changes = entry.data.get("changes") or {}
+            data = {**entry.data, "changes": dict.fromkeys(changes, "erased"), "erased": True}
+            data.pop("reason", None)
+            models.QuerySet.update(self.filter(pk=entry.pk), data=data)
+        return len(entries)
+
+    def erase_actor_label(self, user) -> int:
+        """GDPR erasure of a user: entries they caused stay, without their address."""
+        return models.QuerySet.update(self.filter(actor=user), actor_label="")
+
 
 class AuditEntry(models.Model):
     """One thing that happened: who, when, what, from where. Never changed once written."""

@@ -13,6 +13,7 @@ from registry.selectors import resources_for_coordinators
 from registry.services import (
     TransitionError,
     book_intake,
+    confirm_leaving,
     record_training,
     save_coordinator_notes,
     set_resource_status,
@@ -57,7 +58,12 @@ class ResourceDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         resource = self.object
-        ctx["transitions"] = [ResourceStatus(s) for s in TRANSITIONS[resource.status] if s != ResourceStatus.INTAKE_BOOKED]
+        ctx["transitions"] = [
+            ResourceStatus(s)
+            for s in TRANSITIONS[resource.status]
+            if s not in (ResourceStatus.INTAKE_BOOKED, ResourceStatus.LEFT)
+        ]
+        ctx["can_leave"] = resource.erased_at is None
         ctx["can_book_intake"] = ResourceStatus.INTAKE_BOOKED in TRANSITIONS[resource.status]
         ctx["intake_form"] = kwargs.get("intake_form") or IntakeForm(
             initial={"place": resource.intake_place, "starts_at": resource.intake_at}
@@ -143,3 +149,16 @@ def register_on_behalf(request):
             messages.warning(request, _("Den här personen finns redan."))
         return redirect("registry:resource_detail", pk=resource.pk)
     return render(request, "registry/register_on_behalf.html", {"form": form})
+
+
+@require_POST
+@permission_required("registry.manage_resources", raise_exception=True)
+def confirm_leaving_view(request, pk):
+    resource = _resource(pk)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Skriv ett skäl."))
+        return redirect("registry:resource_detail", pk=resource.pk)
+    confirm_leaving(resource, actor=request.user, reason=reason)
+    messages.success(request, _("Personen har lämnat och personuppgifterna är borttagna."))
+    return redirect("registry:resource_list")

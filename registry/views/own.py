@@ -15,7 +15,7 @@ from registry.export import export_data, export_pdf
 from registry.forms import AwayPeriodForm, ProfileForm
 from registry.models import AwayPeriod
 from registry.selectors import own_resource
-from registry.services import TransitionError, set_resource_status
+from registry.services import TransitionError, request_to_leave, set_resource_status
 
 
 def _own(request):
@@ -104,3 +104,13 @@ def download_data(request, fmt):
     response["Content-Disposition"] = f'attachment; filename="mina-uppgifter.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@permission_required("registry.use_own_pages", raise_exception=True)
+def leave(request):
+    resource = _own(request)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        request_to_leave(resource, actor=request.user)
+        messages.success(request, _("Vi har tagit emot att du vill lämna. En samordnare tar bort dina uppgifter och hör av sig."))
+        return redirect("pages:resource_home")
+    return render(request, "registry/own_leave.html", {"resource": resource})

@@ -56,3 +56,5 @@ def test_resources_own_pages_are_accessible(page, axe, sign_in_as, resource_user
     page.get_by_role("button", name="Spara mina uppgifter").click()
     assert page.get_by_label("Förnamn").get_attribute("aria-invalid") == "true"
     axe(page)
+    page.goto("/mina-sidor/lamna/")
+    axe(page)
