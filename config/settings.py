@@ -248,6 +248,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "notifications.tasks.deliver_pending_emails", "schedule": 60.0},
+    "registry-yearly-checks": {"task": "registry.tasks.send_yearly_checks", "schedule": 3600.0},
+    "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
 }
 
 # --- Security ------------------------------------------------------------------------------
@@ -287,6 +289,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RETENTION_DAYS_AFTER_LEAVING = env.int("RETENTION_DAYS_AFTER_LEAVING", default=90)
 # Must a person have done the introduction training before they can be asked for assignments?
 REGISTRY_REQUIRE_TRAINING = env.bool("REGISTRY_REQUIRE_TRAINING", default=True)
+# The yearly "are you still with us?" mail: sent this many days after joining or the last
+# answer; unanswered after YEARLY_CHECK_ANSWER_DAYS, the person is on the follow-up list.
+YEARLY_CHECK_INTERVAL_DAYS = env.int("YEARLY_CHECK_INTERVAL_DAYS", default=365)
+YEARLY_CHECK_ANSWER_DAYS = env.int("YEARLY_CHECK_ANSWER_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.enums import Role
+from registry.checks import unanswered_checks
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource
 from registry.selectors import own_resource
@@ -40,6 +41,8 @@ class CoordinatorHomeView(PermissionRequiredMixin, TemplateView):
         ctx["new_applications"] = ExperienceResource.objects.filter(status=ResourceStatus.APPLIED).order_by("created_at")[:10]
         ctx["new_applications_count"] = ExperienceResource.objects.filter(status=ResourceStatus.APPLIED).count()
         ctx["active_count"] = ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE).count()
+        ctx["unanswered_checks"] = unanswered_checks()[:20]
+        ctx["leave_requests"] = ExperienceResource.objects.filter(leave_requested_at__isnull=False, erased_at__isnull=True)[:20]
         return ctx
 
 

@@ -134,3 +134,25 @@ class AwayPeriod(models.Model):
 
     def __str__(self):
         return f"{self.starts_on}–{self.ends_on}"
+
+
+class YearlyCheck(models.Model):
+    """The yearly "are you still with us?" question: one row per person and year, so it goes out once."""
+
+    class Answer(models.TextChoices):
+        STAYING = "staying", _("Ja, jag är kvar")
+        PAUSE = "pause", _("Jag vill pausa")
+        LEAVE = "leave", _("Jag vill lämna")
+
+    resource = models.ForeignKey(ExperienceResource, on_delete=models.CASCADE, related_name="yearly_checks")
+    year = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resource", "year"], name="one_yearly_check_per_year")]
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.resource_id} {self.year}"

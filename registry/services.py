@@ -85,8 +85,10 @@ def set_resource_status(resource: ExperienceResource, new_status: str, *, actor,
         raise TransitionError(_("Skriv ett skäl."))
     old = locked.status
     locked.status = new_status
+    if new_status == ResourceStatus.LEFT:
+        locked.left_at = timezone.now()
     locked.status_reason = reason.strip() if reason.strip() else locked.status_reason
-    locked.save(update_fields=["status", "status_reason", "updated_at"])
+    locked.save(update_fields=["status", "status_reason", "left_at", "updated_at"])
     log_action(f"registry.resource.{new_status}", actor=actor, obj=locked, data={"from": old, "reason": reason.strip()})
     if new_status == ResourceStatus.ACTIVE and old in (ResourceStatus.APPLIED, ResourceStatus.INTAKE_BOOKED):
         emails.send_activated(locked)

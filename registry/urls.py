@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("bli-erfarenhetsresurs/", public.apply, name="apply"),
     path("bli-erfarenhetsresurs/tack/", public.apply_thanks, name="apply_thanks"),
+    path("fortfarande-med/<str:token>/", public.yearly_check, name="yearly_check"),
     path("mina-sidor/uppgifter/", own.profile, name="own_profile"),
     path("mina-sidor/uppgifter/borta/", own.add_away_period, name="add_away_period"),
     path("mina-sidor/uppgifter/borta/<int:pk>/ta-bort/", own.delete_away_period, name="delete_away_period"),

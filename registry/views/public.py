@@ -6,7 +6,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.middleware import client_ip
 from registry import emails
+from registry.checks import check_from_token, record_answer
 from registry.forms import ApplicationForm
+from registry.models import YearlyCheck
 from registry.services import submit_application
 
 RATE_LIMIT = 10  # applications per IP address and hour
@@ -39,3 +41,23 @@ def apply(request):
 
 def apply_thanks(request):
     return render(request, "registry/apply_thanks.html")
+
+
+@require_http_methods(["GET", "POST"])
+def yearly_check(request, token):
+    """The answer page behind the yearly mail's link. Works without signing in."""
+    check = check_from_token(token)
+    if check is None:
+        return render(request, "registry/yearly_check.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer in YearlyCheck.Answer.values:
+            recorded = record_answer(check, answer)
+            return render(
+                request,
+                "registry/yearly_check.html",
+                {"check": check, "done": recorded, "already": not recorded, "answer": answer},
+            )
+    if check.answered_at is not None:
+        return render(request, "registry/yearly_check.html", {"check": check, "already": True})
+    return render(request, "registry/yearly_check.html", {"check": check, "answers": YearlyCheck.Answer.choices})

