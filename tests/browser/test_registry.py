@@ -58,3 +58,21 @@ def test_resources_own_pages_are_accessible(page, axe, sign_in_as, resource_user
     axe(page)
     page.goto("/mina-sidor/lamna/")
     axe(page)
+
+
+def test_yearly_check_answer_page_is_accessible(page, axe):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from registry.checks import answer_token
+    from registry.models import ExperienceResource, YearlyCheck
+
+    resource = ExperienceResourceFactory()
+    ExperienceResource.objects.filter(pk=resource.pk).update(created_at=timezone.now() - timedelta(days=400))
+    check = YearlyCheck.objects.create(resource=resource, year=2026)
+    page.goto(f"/fortfarande-med/{answer_token(check)}/")
+    axe(page)
+    page.get_by_role("button", name="Ja, jag är kvar").click()
+    assert page.get_by_text("Tack för ditt svar!").is_visible()
+    axe(page)
