@@ -14,7 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.audit import log_action
-from notifications.services import queue_email
+from registry import emails
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource, YearlyCheck
 from registry.services import erase_personal_data, request_to_leave, set_resource_status
@@ -52,12 +52,8 @@ def send_yearly_checks() -> int:
         try:
             with transaction.atomic():
                 check = YearlyCheck.objects.create(resource=resource, year=year)
-                queue_email(
-                    key=f"registry.yearly_check:{resource.pk}:{year}",
-                    to=resource.email,
-                    template="registry/email/yearly_check",
-                    context={"resource": resource, "link": f"{settings.SITE_URL}/fortfarande-med/{answer_token(check)}/"},
-                )
+                link = f"{settings.SITE_URL}/fortfarande-med/{answer_token(check)}/"
+                emails.send_yearly_check(resource, year=year, link=link)
         except IntegrityError:
             continue  # another run already asked this person this year
         sent += 1
