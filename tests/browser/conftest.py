@@ -10,6 +10,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from django.utils.text import slugify
+
+from registry.enums import PerspectiveCode
+from registry.models import ContributionType, ExperienceArea, Perspective
+from registry.taxonomies import CONTRIBUTION_TYPES, EXPERIENCE_AREAS
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -83,3 +88,15 @@ def sign_in_as(page, live_server):
         page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Taxonomies come from a data migration; a transactional test's flush can remove them
+    (seen on PostgreSQL despite serialized_rollback), so make sure they are there."""
+    for code in PerspectiveCode.values:
+        Perspective.objects.get_or_create(code=code)
+    for i, name in enumerate(EXPERIENCE_AREAS):
+        ExperienceArea.objects.get_or_create(slug=slugify(name), defaults={"name": name, "position": i})
+    for i, name in enumerate(CONTRIBUTION_TYPES):
+        ContributionType.objects.get_or_create(slug=slugify(name), defaults={"name": name, "position": i})
