@@ -293,6 +293,12 @@ REGISTRY_REQUIRE_TRAINING = env.bool("REGISTRY_REQUIRE_TRAINING", default=True)
 # answer; unanswered after YEARLY_CHECK_ANSWER_DAYS, the person is on the follow-up list.
 YEARLY_CHECK_INTERVAL_DAYS = env.int("YEARLY_CHECK_INTERVAL_DAYS", default=365)
 YEARLY_CHECK_ANSWER_DAYS = env.int("YEARLY_CHECK_ANSWER_DAYS", default=30)
+# A care unit's cost centre (kostnadsställe) must match this regular expression; regions
+# differ (digits only, letters and digits, with a dash), so it is a setting.
+COST_CENTRE_PATTERN = env.str("COST_CENTRE_PATTERN", default=r"^\d{4,8}$")
+COST_CENTRE_EXAMPLE = env.str("COST_CENTRE_EXAMPLE", default="41230")
+# Request attachments: PDF or Word, at most this many megabytes.
+REQUEST_ATTACHMENT_MAX_MB = env.int("REQUEST_ATTACHMENT_MAX_MB", default=10)
 
 LOGGING = {
     "version": 1,

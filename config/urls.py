@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("", include("accounts.urls")),
     path("", include("registry.urls")),
+    path("", include("requests_app.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

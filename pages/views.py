@@ -8,8 +8,13 @@ from rules.contrib.views import PermissionRequiredMixin
 from accounts.enums import Role
 from registry.checks import unanswered_checks
 from registry.enums import ResourceStatus
+from registry.events import unanswered_invitations
 from registry.models import ExperienceResource
 from registry.selectors import own_resource
+from requests_app.enums import OPEN_STATUSES, JoinStatus, RequestStatus
+from requests_app.forms import JoinUnitForm
+from requests_app.models import UnitJoinRequest
+from requests_app.selectors import board_summary, requests_for_coordinators, requests_for_unit_staff
 
 
 def home(request):
@@ -43,6 +48,14 @@ class CoordinatorHomeView(PermissionRequiredMixin, TemplateView):
         ctx["active_count"] = ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE).count()
         ctx["unanswered_checks"] = unanswered_checks()[:20]
         ctx["leave_requests"] = ExperienceResource.objects.filter(leave_requested_at__isnull=False, erased_at__isnull=True)[:20]
+        ctx["new_requests"] = requests_for_coordinators().filter(status=RequestStatus.SUBMITTED).order_by("submitted_at")[:10]
+        ctx["my_requests"] = (
+            requests_for_coordinators()
+            .filter(responsible=self.request.user, status__in=OPEN_STATUSES)
+            .order_by("reply_by", "submitted_at")[:10]
+        )
+        ctx["request_summary"] = board_summary()
+        ctx["pending_units"] = UnitJoinRequest.objects.filter(status=JoinStatus.PENDING).count()
         return ctx
 
 
@@ -52,7 +65,11 @@ class UnitHomeView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["units"] = self.request.user.care_units.all()
+        user = self.request.user
+        ctx["units"] = user.care_units.filter(is_active=True)
+        ctx["requests"] = requests_for_unit_staff(user).order_by("-created_at")[:200]
+        ctx["join_form"] = JoinUnitForm()
+        ctx["pending_units"] = user.unit_join_requests.filter(status=JoinStatus.PENDING)
         return ctx
 
 
@@ -62,7 +79,9 @@ class ResourceHomeView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["resource"] = own_resource(self.request.user)
+        ctx["resource"] = resource = own_resource(self.request.user)
+        if resource is not None:
+            ctx["unanswered_invitations"] = unanswered_invitations(resource)
         return ctx
 
 

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from notifications.services import queue_email
-from registry.models import ExperienceResource
+from registry.models import EventInvitation, ExperienceResource
 
 
 def _send(resource: ExperienceResource, *, key: str, template: str, context=None, attachments=()) -> None:
@@ -49,3 +49,37 @@ def send_activated(resource: ExperienceResource) -> None:
 
 def send_yearly_check(resource: ExperienceResource, *, year: int, link: str) -> None:
     _send(resource, key=f"registry.yearly_check:{resource.pk}:{year}", template="yearly_check", context={"link": link})
+
+
+def _event_context(invitation: EventInvitation) -> dict:
+    event = invitation.event
+    return {"event": event, "starts_local": timezone.localtime(event.starts_at), "ends_local": timezone.localtime(event.ends_at)}
+
+
+def send_event_invitation(invitation: EventInvitation, *, link: str, calendar: dict) -> None:
+    _send(
+        invitation.resource,
+        key=f"registry.event_invitation:{invitation.pk}",
+        template="event_invitation",
+        context={**_event_context(invitation), "link": link},
+        attachments=[calendar],
+    )
+
+
+def send_event_place_given(invitation: EventInvitation, *, link: str) -> None:
+    _send(
+        invitation.resource,
+        key=f"registry.event_place_given:{invitation.pk}",
+        template="event_place_given",
+        context={**_event_context(invitation), "link": link},
+    )
+
+
+def send_event_cancelled(invitation: EventInvitation, *, reason: str, calendar: dict) -> None:
+    _send(
+        invitation.resource,
+        key=f"registry.event_cancelled:{invitation.pk}",
+        template="event_cancelled",
+        context={**_event_context(invitation), "reason": reason},
+        attachments=[calendar],
+    )

@@ -32,3 +32,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ResourceStatus.LEFT: frozenset(),
     ResourceStatus.REJECTED: frozenset(),
 }
+
+
+class EventKind(models.TextChoices):
+    TRAINING = "training", _("Introduktionsutbildning")
+    NETWORK = "network", _("Nätverksträff")
+
+
+class RSVP(models.TextChoices):
+    PENDING = "pending", _("Har inte svarat")
+    YES = "yes", _("Kommer")
+    NO = "no", _("Kommer inte")
+    WAITLIST = "waitlist", _("På väntelista")

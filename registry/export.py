@@ -49,6 +49,15 @@ def export_data(resource: ExperienceResource) -> dict:
         "periods_away": [
             {"from": _plain(p.starts_on), "until": _plain(p.ends_on), "note": p.note} for p in resource.away_periods.all()
         ],
+        "events": [
+            {
+                "title": i.event.title,
+                "starts_at": _plain(i.event.starts_at),
+                "answer": i.response,
+                "attended": i.attended,
+            }
+            for i in resource.event_invitations.select_related("event")
+        ],
         "history": [{"when": e.timestamp.isoformat(), "event": e.action} for e in history],
         "profile_views_by_staff": AuditEntry.objects.filter(
             object_type=resource._meta.label_lower, object_id=str(resource.pk), action__endswith=".viewed"

@@ -1,3 +1,6 @@
+import calendar
+from datetime import date
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -18,6 +21,11 @@ AGE_BANDS = [
 ]
 
 
+def months_before(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def search_people(queryset, text: str):
     """Name and story. Swedish full-text search on PostgreSQL, a plain match elsewhere."""
     text = text.strip()
@@ -31,9 +39,16 @@ def search_people(queryset, text: str):
     return queryset.filter(by_name | Q(story__icontains=text))
 
 
-class ResourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Sök på namn eller berättelse"))
-    status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, label=_("Status"), empty_label=_("Alla"))
+LAST_ASSIGNMENT = [
+    ("never", _("Aldrig haft uppdrag")),
+    ("6", _("Inget uppdrag de senaste 6 månaderna")),
+    ("12", _("Inget uppdrag de senaste 12 månaderna")),
+]
+
+
+class PoolFilter(django_filters.FilterSet):
+    """What the pool can be narrowed by: shared by the resource list and the invitations to events."""
+
     perspective = django_filters.ModelChoiceFilter(
         field_name="perspectives", queryset=Perspective.objects.all(), label=_("Perspektiv"), empty_label=_("Alla")
     )
@@ -53,19 +68,13 @@ class ResourceFilter(django_filters.FilterSet):
         label=_("Introduktionsutbildning gjord"),
         widget=forms.Select(choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))]),
     )
-    order = django_filters.OrderingFilter(
-        fields=(("last_name", "name"), ("created_at", "created"), ("municipality", "municipality"), ("status", "status")),
-        field_labels={"name": _("Namn"), "created": _("Anmäld"), "municipality": _("Kommun"), "status": _("Status")},
-        label=_("Sortera"),
-        empty_label=_("Namn"),
+    last_assignment = django_filters.ChoiceFilter(
+        choices=LAST_ASSIGNMENT, method="filter_last_assignment", label=_("Senaste uppdrag"), empty_label=_("Alla")
     )
 
     class Meta:
         model = ExperienceResource
         fields = []
-
-    def filter_text(self, queryset, name, value):
-        return search_people(queryset, value)
 
     def filter_age(self, queryset, name, value):
         low, high = value.split("-")
@@ -76,6 +85,47 @@ class ResourceFilter(django_filters.FilterSet):
             queryset = queryset.filter(birth_year__gte=year - int(high))
         return queryset
 
+    def filter_last_assignment(self, queryset, name, value):
+        if value == "never":
+            return queryset.filter(last_assignment_on__isnull=True)
+        cutoff = months_before(timezone.localdate(), int(value))
+        return queryset.filter(Q(last_assignment_on__isnull=True) | Q(last_assignment_on__lt=cutoff))
+
     def filter_queryset(self, queryset):
         # A person matches once, however many of their areas or perspectives matched.
         return super().filter_queryset(queryset).distinct()
+
+
+class ResourceFilter(PoolFilter):
+    q = django_filters.CharFilter(method="filter_text", label=_("Sök på namn eller berättelse"))
+    status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, label=_("Status"), empty_label=_("Alla"))
+    order = django_filters.OrderingFilter(
+        fields=(
+            ("last_name", "name"),
+            ("created_at", "created"),
+            ("municipality", "municipality"),
+            ("status", "status"),
+            ("last_assignment_on", "last_assignment"),
+        ),
+        field_labels={
+            "name": _("Namn"),
+            "created": _("Anmäld"),
+            "municipality": _("Kommun"),
+            "status": _("Status"),
+            "last_assignment": _("Senaste uppdrag"),
+        },
+        label=_("Sortera"),
+        empty_label=_("Namn"),
+    )
+
+    class Meta(PoolFilter.Meta):
+        pass
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Search and status first: they are what a coordinator reaches for most.
+        first = {name: self.filters.pop(name) for name in ("q", "status")}
+        self.filters = first | self.filters
+
+    def filter_text(self, queryset, name, value):
+        return search_people(queryset, value)

@@ -1,4 +1,5 @@
 import uuid
+from datetime import datetime
 
 from django import forms
 from django.utils import timezone
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.consent import CONSENT_TEXT
 from registry.enums import ResourceStatus
-from registry.models import AwayPeriod, ContributionType, ExperienceArea, ExperienceResource, Perspective
+from registry.models import AwayPeriod, ContributionType, Event, ExperienceArea, ExperienceResource, Perspective
 
 HONEYPOT = "webbplats"
 
@@ -191,3 +192,48 @@ class AwayPeriodForm(forms.ModelForm):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("Slutdatumet kan inte vara före startdatumet."))
         return data
+
+
+class EventForm(forms.ModelForm):
+    """Day, start and end are asked for separately: one date and two times is how people think of a meeting."""
+
+    day = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(label=_("Börjar klockan"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label=_("Slutar klockan"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    link = forms.URLField(label=_("Länk till digitalt möte"), required=False, assume_scheme="https")
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+    class Meta:
+        model = Event
+        fields = ["kind", "title", "day", "start_time", "end_time", "place", "link", "description", "capacity"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            starts, ends = timezone.localtime(self.instance.starts_at), timezone.localtime(self.instance.ends_at)
+            self.initial.update(day=starts.date(), start_time=starts.time(), end_time=ends.time())
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            zone = timezone.get_current_timezone()
+            data["starts_at"] = timezone.make_aware(datetime.combine(day, start), zone)
+            data["ends_at"] = timezone.make_aware(datetime.combine(day, end), zone)
+            if end <= start:
+                self.add_error("end_time", _("Sluttiden måste vara efter starttiden."))
+            elif not self.instance.pk and data["starts_at"] < timezone.now():
+                self.add_error("day", _("Välj ett datum som inte har passerat."))
+        if not data.get("place") and not data.get("link"):
+            self.add_error("place", _("Skriv var träffen är, eller ange en länk till det digitala mötet."))
+        return data
+
+    def save(self, commit=True):
+        self.instance.starts_at = self.cleaned_data["starts_at"]
+        self.instance.ends_at = self.cleaned_data["ends_at"]
+        return super().save(commit=commit)
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(label=_("Skäl (skickas till de inbjudna)"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from registry.enums import ContactMethod, PerspectiveCode, ResourceStatus
+from registry.enums import RSVP, ContactMethod, EventKind, PerspectiveCode, ResourceStatus
 
 
 class Taxonomy(models.Model):
@@ -88,6 +88,9 @@ class ExperienceResource(models.Model):
     consent_version = models.CharField(_("version av samtyckestexten"), max_length=20, blank=True)
     consent_at = models.DateTimeField(_("samtycke lämnat"), null=True, blank=True)
     training_completed_on = models.DateField(_("introduktionsutbildning genomförd"), null=True, blank=True)
+    # Kept current by the assignments app when an assignment is done, so the pool can be
+    # filtered and sorted by it without the registry knowing about assignments.
+    last_assignment_on = models.DateField(_("senaste uppdrag"), null=True, blank=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -156,3 +159,57 @@ class YearlyCheck(models.Model):
 
     def __str__(self):
         return f"{self.resource_id} {self.year}"
+
+
+class Event(models.Model):
+    """An introduction training or a network meeting that coordinators invite people to."""
+
+    kind = models.CharField(_("typ"), max_length=20, choices=EventKind.choices, default=EventKind.NETWORK)
+    title = models.CharField(_("rubrik"), max_length=200)
+    starts_at = models.DateTimeField(_("börjar"))
+    ends_at = models.DateTimeField(_("slutar"))
+    place = models.CharField(
+        _("plats"), max_length=300, blank=True, help_text=_("Adress och rum. Lämna tomt om träffen bara är digital.")
+    )
+    link = models.URLField(_("länk till digitalt möte"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("antal platser"), null=True, blank=True, help_text=_("Lämna tomt om antalet inte är begränsat.")
+    )
+    cancelled_at = models.DateTimeField(_("inställd"), null=True, blank=True)
+    # One per create form: a double click makes one event, not two.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("träff")
+        verbose_name_plural = _("träffar")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class EventInvitation(models.Model):
+    """One person invited to one event: their answer, and later whether they came."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    resource = models.ForeignKey(ExperienceResource, on_delete=models.CASCADE, related_name="event_invitations")
+    response = models.CharField(_("svar"), max_length=10, choices=RSVP.choices, default=RSVP.PENDING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(_("var med"), null=True, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        ordering = ["resource__last_name", "resource__first_name"]
+        constraints = [models.UniqueConstraint(fields=["event", "resource"], name="one_invitation_per_person")]
+
+    def __str__(self):
+        return f"{self.event_id}:{self.resource_id}"

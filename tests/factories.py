@@ -1,12 +1,16 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import RoleGrant, User
 from registry.enums import ResourceStatus
-from registry.models import ExperienceResource
-from requests_app.models import CareUnit
+from registry.models import Event, ExperienceResource
+from requests_app.models import CareUnit, UnitRequest
+from requests_app.services import submit_request
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -57,4 +61,48 @@ class ExperienceResourceFactory(factory.django.DjangoModelFactory):
     story = "Jag har levt med diabetes i trettio år."
 
 
-__all__ = ["PASSWORD", "TOTP_SECRET", "CareUnitFactory", "ExperienceResourceFactory", "Role", "UserFactory"]
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Nätverksträff {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + timedelta(hours=2))
+    place = "Hälsans hus, Linköping"
+
+
+class UnitRequestFactory(factory.django.DjangoModelFactory):
+    """A complete draft; `submitted()` sends it the way the unit's form does."""
+
+    class Meta:
+        model = UnitRequest
+
+    unit = factory.SubFactory(CareUnitFactory)
+    contact_name = "Karin Vårdsson"
+    contact_email = "karin.vardsson@regionexempel.se"
+    kind = "improvement"
+    title = factory.Sequence(lambda n: f"Förbättringsarbete {n}")
+    purpose = "Vi gör om informationen till nya patienter."
+    people_count = 2
+    format = "on_site"
+    location = "Universitetssjukhuset, plan 3"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    duration = "half_day"
+    reply_by = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
+def submitted_request(**kwargs) -> UnitRequest:
+    return submit_request(UnitRequestFactory(**kwargs), actor=kwargs.get("created_by"))
+
+
+__all__ = [
+    "PASSWORD",
+    "TOTP_SECRET",
+    "CareUnitFactory",
+    "EventFactory",
+    "ExperienceResourceFactory",
+    "Role",
+    "UnitRequestFactory",
+    "UserFactory",
+    "submitted_request",
+]

@@ -71,6 +71,7 @@ class ResourceDetailView(PermissionRequiredMixin, DetailView):
         ctx["training_form"] = TrainingForm(initial={"completed_on": resource.training_completed_on})
         ctx["notes_form"] = NotesForm(initial={"notes": resource.coordinator_notes})
         ctx["timeline"] = timeline_for(resource)
+        ctx["invitations"] = resource.event_invitations.select_related("event").order_by("-event__starts_at")
         return ctx
 
 

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.audit import log_action
 from registry.enums import ResourceStatus
+from registry.events import EventError, answer, can_answer
 from registry.export import export_data, export_pdf
 from registry.forms import AwayPeriodForm, ProfileForm
-from registry.models import AwayPeriod
+from registry.models import AwayPeriod, EventInvitation
 from registry.selectors import own_resource
 from registry.services import TransitionError, request_to_leave, set_resource_status
 
@@ -114,3 +116,32 @@ def leave(request):
         messages.success(request, _("Vi har tagit emot att du vill lämna. En samordnare tar bort dina uppgifter och hör av sig."))
         return redirect("pages:resource_home")
     return render(request, "registry/own_leave.html", {"resource": resource})
+
+
+@permission_required("registry.use_own_pages", raise_exception=True)
+def events(request):
+    resource = _own(request)
+    invitations = list(resource.event_invitations.select_related("event").order_by("-event__starts_at"))
+    for invitation in invitations:
+        invitation.open = can_answer(invitation.event)
+    return render(request, "registry/own_events.html", {"resource": resource, "invitations": invitations})
+
+
+@require_POST
+@permission_required("registry.use_own_pages", raise_exception=True)
+def answer_event(request, pk):
+    invitation = get_object_or_404(EventInvitation, pk=pk, resource=_own(request))
+    try:
+        recorded = answer(invitation, request.POST.get("response", ""), actor=request.user)
+    except EventError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, ANSWER_MESSAGES[recorded])
+    return redirect("registry:own_events")
+
+
+ANSWER_MESSAGES = {
+    "yes": _lazy("Tack! Vi ses på träffen."),
+    "no": _lazy("Tack för att du svarade. Vi hoppas att du kan komma en annan gång."),
+    "waitlist": _lazy("Träffen är full. Du står på väntelistan och får ett mejl om en plats blir ledig."),
+}

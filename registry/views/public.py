@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.middleware import client_ip
 from registry import emails
 from registry.checks import check_from_token, record_answer
+from registry.events import EventError, answer, can_answer, invitation_from_token
 from registry.forms import ApplicationForm
 from registry.models import YearlyCheck
 from registry.services import submit_application
@@ -61,3 +62,20 @@ def yearly_check(request, token):
     if check.answered_at is not None:
         return render(request, "registry/yearly_check.html", {"check": check, "already": True})
     return render(request, "registry/yearly_check.html", {"check": check, "answers": YearlyCheck.Answer.choices})
+
+
+@require_http_methods(["GET", "POST"])
+def event_answer(request, token):
+    """The answer page behind the link in an event invitation. Works without signing in."""
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        return render(request, "registry/event_answer.html", {"invalid": True}, status=400)
+    context = {"invitation": invitation, "event": invitation.event, "open": can_answer(invitation.event)}
+    if request.method == "POST":
+        try:
+            context["recorded"] = answer(invitation, request.POST.get("response", ""), actor=None)
+        except EventError as exc:
+            context["error"] = str(exc)
+            return render(request, "registry/event_answer.html", context, status=400)
+        invitation.refresh_from_db()
+    return render(request, "registry/event_answer.html", context)

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from registry.enums import ResourceStatus
 from registry.models import ExperienceArea, Perspective
@@ -23,11 +26,17 @@ def pool(db):
         birth_year=1940,
         languages="svenska, finska",
         story="Jag vårdade min man som hade diabetes.",
+        last_assignment_on=timezone.localdate() - timedelta(days=30),
     )
     a.areas.set([diabetes, cancer])
     a.perspectives.set([relative])
     b = ExperienceResourceFactory(
-        first_name="Bo", last_name="Ek", municipality="Linköping", birth_year=1990, story="Cancerbehandlingar"
+        first_name="Bo",
+        last_name="Ek",
+        municipality="Linköping",
+        birth_year=1990,
+        story="Cancerbehandlingar",
+        last_assignment_on=timezone.localdate() - timedelta(days=250),
     )
     b.areas.set([cancer])
     ExperienceResourceFactory(first_name="Cia", last_name="Holm", status=ResourceStatus.PAUSED, birth_year=1975, story="")
@@ -46,6 +55,9 @@ def pool(db):
         ({"age": "80-"}, ["Astrid Berg"]),
         ({"age": "30-49"}, ["Bo Ek"]),
         ({"age": "50-64"}, ["Cia Holm"]),
+        ({"last_assignment": "never"}, ["Cia Holm"]),
+        ({"last_assignment": "6"}, ["Bo Ek", "Cia Holm"]),
+        ({"last_assignment": "12"}, ["Cia Holm"]),
         ({"q": "Holm"}, ["Cia Holm"]),
         ({"q": "diabetes"}, ["Astrid Berg"]),
     ],

@@ -114,3 +114,15 @@ def test_resource_role_without_profile_gets_404(client, db, login):
     user = UserFactory(roles=[Role.RESOURCE])
     login(client, user)
     assert client.get("/mina-sidor/uppgifter/").status_code == 404
+
+
+def test_coordinator_timeline_names_changed_fields_as_the_form_does(client, login, resource_user, me, coordinator):
+    login(client, resource_user)
+    client.post("/mina-sidor/uppgifter/", profile_data(phone="070-111 11 11"))
+    login(client, coordinator)
+
+    timeline = client.get(f"/samordning/resurser/{me.pk}/").context["timeline"]
+
+    fields = {name for item in timeline if item["label"] == "Uppgifter ändrades" for name in item["fields"]}
+    assert {"telefon", "erfarenhetsområden"} <= fields
+    assert not {"phone", "areas"} & fields

@@ -1,6 +1,7 @@
 """A believable demo region: units, a few dozen experience resources, one user per role."""
 
 import random
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,8 +15,8 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import create_user
-from registry.enums import ResourceStatus
-from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+from registry.enums import RSVP, EventKind, ResourceStatus
+from registry.models import ContributionType, Event, EventInvitation, ExperienceArea, ExperienceResource, Perspective
 from requests_app.models import CareUnit
 
 DEMO_PASSWORD = "Levande-bibliotek-demo"  # noqa: S105 - demo data, refused in production
@@ -163,6 +164,46 @@ class Command(BaseCommand):
             r.areas.set(rng.sample(areas, rng.randint(1, 3)))
             r.contribution_types.set(rng.sample(types, rng.randint(2, 5)))
             r.perspectives.set(rng.sample(perspectives, rng.randint(1, 2)))
+        self._seed_events(rng, now)
+
+    def _seed_events(self, rng, now):
+        """One past training with attendance and one coming network meeting with answers (no mails sent)."""
+        coordinator = User.objects.get(email=STAFF[0][0])
+        active = list(ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE))
+        day = timezone.localtime(now).replace(hour=13, minute=0, second=0, microsecond=0)
+        past = Event.objects.create(
+            kind=EventKind.TRAINING,
+            title="Introduktionsutbildning, hösten",
+            starts_at=day - timedelta(days=20),
+            ends_at=day - timedelta(days=20) + timedelta(hours=3),
+            place="Hälsans hus, sal 2, Linköping",
+            capacity=20,
+            created_by=coordinator,
+        )
+        coming = Event.objects.create(
+            kind=EventKind.NETWORK,
+            title="Nätverksträff: att berätta sin historia",
+            starts_at=day + timedelta(days=12),
+            ends_at=day + timedelta(days=12, hours=2),
+            place="Hälsans hus, sal 1, Linköping",
+            link="https://video.regionexempel.se/natverkstraff",
+            description="Vi fikar, delar erfarenheter och övar på att berätta.",
+            capacity=15,
+            created_by=coordinator,
+        )
+        for resource in active:
+            EventInvitation.objects.create(
+                event=past, resource=resource, response=RSVP.YES, responded_at=now, attended=True, invited_by=coordinator
+            )
+            # The demo resource user finds an invitation waiting for an answer.
+            answer = RSVP.PENDING if resource.user_id else rng.choice([RSVP.YES, RSVP.YES, RSVP.NO, RSVP.PENDING])
+            EventInvitation.objects.create(
+                event=coming,
+                resource=resource,
+                response=answer,
+                responded_at=None if answer == RSVP.PENDING else now,
+                invited_by=coordinator,
+            )
 
     def _print_logins(self):
         w = self.stdout.write

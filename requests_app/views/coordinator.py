@@ -1,0 +1,179 @@
+"""The coordinators' triage: the board, a request's page and what can be done there."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+from rules.contrib.views import PermissionRequiredMixin, permission_required
+
+from requests_app.enums import REASON_REQUIRED, TRANSITIONS, WAITING_STATUSES, JoinStatus, RequestStatus
+from requests_app.filters import BoardFilter
+from requests_app.forms import MessageForm, NoteForm, StatusForm
+from requests_app.models import UnitJoinRequest
+from requests_app.selectors import board_summary, coordinators, requests_for_coordinators
+from requests_app.services import (
+    RequestError,
+    StaleVersion,
+    add_note,
+    assign,
+    decide_unit_request,
+    send_message,
+    set_request_status,
+)
+from requests_app.timeline import timeline_for
+from requests_app.views.unit import attachment_response
+
+
+class BoardView(PermissionRequiredMixin, ListView):
+    permission_required = "requests.triage"
+    template_name = "requests_app/board.html"
+    context_object_name = "requests"
+    paginate_by = 50
+
+    def get_queryset(self):
+        data = self.request.GET.copy()
+        data.setdefault("status", "open")  # the board opens on what needs doing
+        self.filterset = BoardFilter(data, queryset=requests_for_coordinators(), user=self.request.user)
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query_string"] = query.urlencode()
+        ctx["summary"] = board_summary()
+        ctx["now"] = timezone.now()
+        ctx["waiting_statuses"] = WAITING_STATUSES
+        return ctx
+
+
+def _request(pk):
+    return get_object_or_404(requests_for_coordinators(), pk=pk)
+
+
+@permission_required("requests.triage", raise_exception=True)
+def triage_detail(request, pk, *, status_form=None, status=200):
+    obj = _request(pk)
+    return render(
+        request,
+        "requests_app/triage_detail.html",
+        {
+            "req": obj,
+            "transitions": [RequestStatus(s) for s in RequestStatus.values if s in TRANSITIONS[obj.status]],
+            "reason_required": REASON_REQUIRED,
+            "coordinators": coordinators(),
+            "messages_list": obj.messages.select_related("author"),
+            "notes": obj.notes.select_related("author"),
+            "timeline": timeline_for(obj),
+            "message_form": MessageForm(),
+            "note_form": NoteForm(),
+            "status_form": status_form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@permission_required("requests.triage", raise_exception=True)
+def change_status(request, pk):
+    obj = _request(pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj en status."))
+        return redirect("requests_app:triage_detail", pk=pk)
+    try:
+        set_request_status(
+            obj,
+            form.cleaned_data["status"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        # 409 for a stale form, 400 for a refused change: either way the page shows the present state.
+        return triage_detail(request, pk, status_form=form, status=409 if isinstance(exc, StaleVersion) else 400)
+    messages.success(request, _("Status ändrad till %(status)s.") % {"status": RequestStatus(form.cleaned_data["status"]).label})
+    return redirect("requests_app:triage_detail", pk=pk)
+
+
+@require_POST
+@permission_required("requests.triage", raise_exception=True)
+def change_responsible(request, pk):
+    obj = _request(pk)
+    choice = request.POST.get("responsible", "")
+    coordinator = None
+    if choice == "me":
+        coordinator = request.user
+    elif choice:
+        coordinator = get_object_or_404(coordinators(), pk=choice)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        assign(obj, coordinator, actor=request.user, expected_version=version)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        return triage_detail(request, pk, status=409)
+    if coordinator == request.user:
+        messages.success(request, _("Du är ansvarig för förfrågan."))
+    elif coordinator:
+        messages.success(request, _("%(name)s är ansvarig och har fått ett mejl.") % {"name": coordinator.get_full_name()})
+    else:
+        messages.success(request, _("Förfrågan har ingen ansvarig nu."))
+    return redirect("requests_app:triage_detail", pk=pk)
+
+
+@require_POST
+@permission_required("requests.triage", raise_exception=True)
+def note(request, pk):
+    obj = _request(pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        add_note(obj, form.cleaned_data["body"], actor=request.user)
+        messages.success(request, _("Anteckningen är sparad."))
+    else:
+        messages.error(request, _("Skriv en anteckning."))
+    return redirect("requests_app:triage_detail", pk=pk)
+
+
+@require_POST
+@permission_required("requests.triage", raise_exception=True)
+def message(request, pk):
+    obj = _request(pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            send_message(obj, form.cleaned_data["body"], actor=request.user, from_unit=False)
+        except RequestError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Meddelandet är skickat till verksamheten."))
+    else:
+        messages.error(request, _("Skriv ett meddelande."))
+    return redirect("requests_app:triage_detail", pk=pk)
+
+
+@permission_required("requests.triage", raise_exception=True)
+def triage_attachment(request, pk):
+    return attachment_response(_request(pk))
+
+
+@permission_required("requests.triage", raise_exception=True)
+def unit_requests(request):
+    pending = UnitJoinRequest.objects.filter(status=JoinStatus.PENDING).select_related("user")
+    return render(request, "requests_app/unit_requests.html", {"pending": pending})
+
+
+@require_POST
+@permission_required("requests.triage", raise_exception=True)
+def decide_unit(request, pk):
+    join_request = get_object_or_404(UnitJoinRequest, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    decide_unit_request(join_request, approve=approve, actor=request.user)
+    messages.success(request, _("Verksamheten är tillagd.") if approve else _("Ansökan är avböjd."))
+    return redirect("requests_app:unit_requests")
