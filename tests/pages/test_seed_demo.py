@@ -3,7 +3,9 @@ from django.core.management import call_command
 from accounts.enums import Role
 from accounts.models import User
 from registry.models import ExperienceResource
-from requests_app.models import CareUnit
+from notifications.models import OutboundEmail
+from requests_app.enums import RequestStatus
+from requests_app.models import CareUnit, UnitRequest
 
 
 def test_seed_demo_creates_one_user_per_role_once(db, capsys):
@@ -17,6 +19,14 @@ def test_seed_demo_creates_one_user_per_role_once(db, capsys):
     assert ExperienceResource.objects.count() == 36
     assert CareUnit.objects.count() == 6
     assert all(u.cost_centre for u in CareUnit.objects.all())
+    # Requests in several stages, with gapless references and no demo e-mail left to send.
+    statuses = set(UnitRequest.objects.values_list("status", flat=True))
+    assert {RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.IN_TRIAGE, RequestStatus.NEEDS_INFO} <= statuses
+    assert RequestStatus.READY in statuses
+    references = sorted(UnitRequest.objects.exclude(reference=None).values_list("reference", flat=True))
+    assert [r.rsplit("-", 1)[1] for r in references] == [f"{n:04d}" for n in range(1, len(references) + 1)]
+    assert UnitRequest.objects.filter(unit__staff__email="verksamhet@regionexempel.se").count() >= 2
+    assert not OutboundEmail.objects.exists()
 
 
 def test_seed_demo_refuses_production(db, settings):

@@ -15,9 +15,12 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import create_user
+from notifications.models import OutboundEmail
 from registry.enums import RSVP, EventKind, ResourceStatus
 from registry.models import ContributionType, Event, EventInvitation, ExperienceArea, ExperienceResource, Perspective
-from requests_app.models import CareUnit
+from requests_app import services as request_services
+from requests_app.enums import AgeGroup, Duration, Format, RequestStatus, WorkKind
+from requests_app.models import CareUnit, UnitRequest
 
 DEMO_PASSWORD = "Levande-bibliotek-demo"  # noqa: S105 - demo data, refused in production
 # Demo only (the command refuses to run in production): a fixed TOTP secret so the
@@ -165,6 +168,9 @@ class Command(BaseCommand):
             r.contribution_types.set(rng.sample(types, rng.randint(2, 5)))
             r.perspectives.set(rng.sample(perspectives, rng.randint(1, 2)))
         self._seed_events(rng, now)
+        self._seed_requests(units, unit_user, now)
+        # The demo's own history goes through the real services; its e-mails are not sent.
+        OutboundEmail.objects.all().delete()
 
     def _seed_events(self, rng, now):
         """One past training with attendance and one coming network meeting with answers (no mails sent)."""
@@ -204,6 +210,99 @@ class Command(BaseCommand):
                 responded_at=None if answer == RSVP.PENDING else now,
                 invited_by=coordinator,
             )
+
+    def _seed_requests(self, units, unit_user, now):
+        """Requests in every stage of triage, made through the services so their timelines are real."""
+        coordinator = User.objects.get(email=STAFF[0][0])
+        today = timezone.localdate(now)
+        area = {a.name: a for a in ExperienceArea.objects.all()}
+        perspective = {p.code: p for p in Perspective.objects.all()}
+        plans = [
+            # unit, kind, title, areas, perspectives, format, days ahead, steps after submitting
+            (0, WorkKind.EDUCATION, "Utbildningsdag om att leva med diabetes", ["Diabetes"], ["patient"], Format.ON_SITE, 40, []),
+            (
+                0,
+                WorkKind.IMPROVEMENT,
+                "Ny rutin för årskontroller",
+                ["Diabetes"],
+                ["patient", "relative"],
+                Format.DIGITAL,
+                60,
+                [
+                    (RequestStatus.IN_TRIAGE, ""),
+                    (RequestStatus.NEEDS_INFO, "Hur många träffar handlar det om, och hur långa är de?"),
+                ],
+            ),
+            (
+                1,
+                WorkKind.FOCUS_GROUP,
+                "Fokusgrupp om väntan på första besöket",
+                ["Psykisk ohälsa"],
+                ["patient"],
+                Format.BOTH,
+                30,
+                [(RequestStatus.IN_TRIAGE, "")],
+            ),
+            (
+                2,
+                WorkKind.RESEARCH,
+                "Forskningsprojekt: ungas väg in i vården",
+                ["Barn och unga"],
+                ["relative"],
+                Format.DIGITAL,
+                90,
+                [(RequestStatus.IN_TRIAGE, ""), (RequestStatus.READY, "")],
+            ),
+            (
+                4,
+                WorkKind.MANAGEMENT,
+                "Patientrepresentant i styrgruppen för hjärtsviktsvård",
+                ["Hjärta och kärl"],
+                ["patient"],
+                Format.ON_SITE,
+                20,
+                [],
+            ),
+        ]
+        for i, (u, kind, title, areas, perspectives, fmt, ahead, steps) in enumerate(plans):
+            draft = UnitRequest(
+                unit=units[u],
+                contact_name=UNIT_USER[1] if u == 0 else "Kontaktperson på " + units[u].name,
+                contact_email=UNIT_USER[0] if u == 0 else f"kontakt{u}@regionexempel.se",
+                kind=kind,
+                title=title,
+                purpose="Vi vill ha med erfarenheter från dem det gäller, från början.",
+                age_group=AgeGroup.ANY,
+                people_count=1 + i % 3,
+                format=fmt,
+                location="" if fmt == Format.DIGITAL else units[u].postal_address.split(",")[-1].strip(),
+                starts_on=today + timedelta(days=ahead),
+                duration=Duration.HALF_DAY,
+                is_research=kind == WorkKind.RESEARCH,
+                reply_by=today + timedelta(days=ahead // 2),
+            )
+            relations = {
+                "areas": [area[n] for n in areas if n in area],
+                "perspectives": [perspective[n] for n in perspectives if n in perspective],
+            }
+            actor = unit_user if u == 0 else coordinator
+            request = request_services.save_request(draft, relations, actor=actor, submit=True)
+            for target, reason in steps:
+                if request.responsible_id is None:
+                    request = request_services.assign(request, coordinator, actor=coordinator)
+                request = request_services.set_request_status(request, target, actor=coordinator, reason=reason)
+        # And a draft the unit has started but not sent.
+        request_services.save_request(
+            UnitRequest(
+                unit=units[0],
+                contact_name=UNIT_USER[1],
+                contact_email=UNIT_USER[0],
+                kind=WorkKind.INFORMATION,
+                title="Ny broschyr om insulinpump",
+            ),
+            {},
+            actor=unit_user,
+        )
 
     def _print_logins(self):
         w = self.stdout.write
