@@ -249,6 +249,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "notifications.tasks.deliver_pending_emails", "schedule": 60.0},
     "registry-yearly-checks": {"task": "registry.tasks.send_yearly_checks", "schedule": 3600.0},
+    "matching-inquiry-sweep": {"task": "matching.tasks.sweep_inquiries", "schedule": 900.0},
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
 }
 
@@ -299,6 +300,12 @@ COST_CENTRE_PATTERN = env.str("COST_CENTRE_PATTERN", default=r"^\d{4,8}$")
 COST_CENTRE_EXAMPLE = env.str("COST_CENTRE_EXAMPLE", default="41230")
 # Request attachments: PDF or Word, at most this many megabytes.
 REQUEST_ATTACHMENT_MAX_MB = env.int("REQUEST_ATTACHMENT_MAX_MB", default=10)
+
+# Matching: how long people get to answer an inquiry, when the reminder goes, and how long
+# the answer link is valid at most.
+INQUIRY_REPLY_DAYS = env.int("INQUIRY_REPLY_DAYS", default=7)
+INQUIRY_REMINDER_HOURS = env.int("INQUIRY_REMINDER_HOURS", default=48)
+INQUIRY_LINK_MAX_DAYS = env.int("INQUIRY_LINK_MAX_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

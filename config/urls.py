@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("registry.urls")),
     path("", include("requests_app.urls")),
+    path("", include("matching.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Matchning och förfrågningar")
+
+    def ready(self):
+        from accounts import audit
+        from matching import panels
+        from registry import panels as registry_panels
+        from requests_app import panels as request_panels
+        from requests_app.signals import request_status_changed
+
+        audit.track(self.get_model("Conflict"), masked={"note"})
+        audit.track(self.get_model("MatchingWeights"))
+        registry_panels.RESOURCE_PAGE.append(panels.resource_panel)
+        registry_panels.POOL_PAGE.append(panels.spread_panel)
+        request_panels.TRIAGE_PAGE.append(panels.triage_panel)
+        request_panels.UNIT_PAGE.append(panels.unit_panel)
+        request_status_changed.connect(panels.on_request_status_changed, dispatch_uid="matching.close_inquiries")

@@ -6,6 +6,8 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.enums import Role
+from matching.enums import InquiryStatus
+from matching.selectors import own_inquiries
 from registry.checks import unanswered_checks
 from registry.enums import ResourceStatus
 from registry.events import unanswered_invitations
@@ -82,6 +84,9 @@ class ResourceHomeView(PermissionRequiredMixin, TemplateView):
         ctx["resource"] = resource = own_resource(self.request.user)
         if resource is not None:
             ctx["unanswered_invitations"] = unanswered_invitations(resource)
+            inquiries = own_inquiries(self.request.user)
+            ctx["waiting_inquiries"] = inquiries.filter(status=InquiryStatus.SENT).order_by("deadline")
+            ctx["chosen_inquiries"] = inquiries.filter(status=InquiryStatus.CHOSEN).order_by("-request__starts_on")[:10]
         return ctx
 
 

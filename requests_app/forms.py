@@ -61,6 +61,7 @@ class RequestForm(forms.ModelForm):
             "areas",
             "perspectives",
             "age_group",
+            "languages",
             "other_wishes",
             "people_count",
             "format",
@@ -111,7 +112,15 @@ class RequestForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(_("Verksamhet och kontaktperson"), "unit", "contact_name", "contact_email", "contact_phone"),
             Fieldset(_("Vad gäller det?"), "kind", "kind_other", "title", "purpose"),
-            Fieldset(_("Vilken erfarenhet söker ni?"), "areas", "perspectives", "age_group", "other_wishes", "people_count"),
+            Fieldset(
+                _("Vilken erfarenhet söker ni?"),
+                "areas",
+                "perspectives",
+                "age_group",
+                "languages",
+                "other_wishes",
+                "people_count",
+            ),
             Fieldset(
                 _("Var, när och hur länge?"),
                 "format",

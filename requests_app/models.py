@@ -95,6 +95,12 @@ class UnitRequest(models.Model):
     areas = models.ManyToManyField(ExperienceArea, blank=True, verbose_name=_("erfarenhetsområden"))
     perspectives = models.ManyToManyField(Perspective, blank=True, verbose_name=_("perspektiv"))
     age_group = models.CharField(_("åldersgrupp"), max_length=20, choices=AgeGroup.choices, default=AgeGroup.ANY)
+    languages = models.CharField(
+        _("språk utöver svenska"),
+        max_length=200,
+        blank=True,
+        help_text=_("Om personen behöver tala ett visst språk, t.ex. arabiska."),
+    )
     other_wishes = models.TextField(_("andra önskemål"), blank=True)
     people_count = models.PositiveSmallIntegerField(_("hur många personer?"), null=True, blank=True)
 

@@ -19,6 +19,7 @@ from accounts.enums import Role
 from requests_app import emails
 from requests_app.enums import REASON_REQUIRED, TRANSITIONS, JoinStatus, RequestStatus
 from requests_app.models import CareUnit, RequestCounter, RequestMessage, RequestNote, UnitJoinRequest, UnitRequest
+from requests_app.signals import request_status_changed
 
 
 class RequestError(Exception):
@@ -64,6 +65,7 @@ COPIED_FIELDS = [
     "title",
     "purpose",
     "age_group",
+    "languages",
     "other_wishes",
     "people_count",
     "format",
@@ -189,6 +191,7 @@ def set_request_status(
     locked.status_changed_at = timezone.now()
     _save(locked, ["status", "status_reason", "status_changed_at"])
     log_action(f"requests.request.{target}", actor=actor, obj=locked, data={"from": current.value, "reason": reason})
+    request_status_changed.send(sender=UnitRequest, unit_request=locked, previous=current, actor=actor)
     if target == RequestStatus.NEEDS_INFO:
         # The question is a message in the thread, so the unit's answer lands beside it.
         question = RequestMessage.objects.create(request=locked, author=actor, from_unit=False, body=reason)

@@ -9,6 +9,7 @@ from accounts.audit import log_profile_view
 from registry.enums import TRANSITIONS, ResourceStatus
 from registry.filters import ResourceFilter
 from registry.forms import ApplicationForm, IntakeForm, NotesForm, StatusChangeForm, TrainingForm
+from registry.panels import POOL_PAGE, RESOURCE_PAGE, render_panels
 from registry.selectors import resources_for_coordinators
 from registry.services import (
     TransitionError,
@@ -38,6 +39,7 @@ class ResourceListView(PermissionRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query_string"] = query.urlencode()
+        ctx["panels"] = render_panels(POOL_PAGE, self.request)
         return ctx
 
 
@@ -72,6 +74,7 @@ class ResourceDetailView(PermissionRequiredMixin, DetailView):
         ctx["notes_form"] = NotesForm(initial={"notes": resource.coordinator_notes})
         ctx["timeline"] = timeline_for(resource)
         ctx["invitations"] = resource.event_invitations.select_related("event").order_by("-event__starts_at")
+        ctx["panels"] = render_panels(RESOURCE_PAGE, self.request, resource)
         return ctx
 
 

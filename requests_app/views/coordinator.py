@@ -12,6 +12,7 @@ from requests_app.enums import REASON_REQUIRED, TRANSITIONS, WAITING_STATUSES, J
 from requests_app.filters import BoardFilter
 from requests_app.forms import MessageForm, NoteForm, StatusForm
 from requests_app.models import UnitJoinRequest
+from requests_app.panels import TRIAGE_PAGE, render_panels
 from requests_app.selectors import board_summary, coordinators, requests_for_coordinators
 from requests_app.services import (
     RequestError,
@@ -71,6 +72,7 @@ def triage_detail(request, pk, *, status_form=None, status=200):
             "message_form": MessageForm(),
             "note_form": NoteForm(),
             "status_form": status_form,
+            "panels": render_panels(TRIAGE_PAGE, request, obj),
         },
         status=status,
     )

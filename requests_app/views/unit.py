@@ -9,6 +9,7 @@ from rules.contrib.views import permission_required
 
 from requests_app.enums import TRANSITIONS, RequestStatus
 from requests_app.forms import JoinUnitForm, MessageForm, RequestForm, UnitJoinRequestForm
+from requests_app.panels import UNIT_PAGE, render_panels
 from requests_app.selectors import requests_for_unit_staff
 from requests_app.services import (
     RequestError,
@@ -81,6 +82,7 @@ def unit_request(request, pk):
             "timeline": timeline_for(obj, for_unit=True),
             "message_form": MessageForm(),
             "can_withdraw": RequestStatus.WITHDRAWN in TRANSITIONS[obj.status],
+            "panels": render_panels(UNIT_PAGE, request, obj),
         },
     )
 

@@ -2,8 +2,8 @@ from django.core.management import call_command
 
 from accounts.enums import Role
 from accounts.models import User
-from registry.models import ExperienceResource
 from notifications.models import OutboundEmail
+from registry.models import ExperienceResource
 from requests_app.enums import RequestStatus
 from requests_app.models import CareUnit, UnitRequest
 

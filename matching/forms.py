@@ -1,0 +1,91 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Conflict
+from requests_app.models import CareUnit
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SendForm(forms.Form):
+    """The coordinator's choice from the shortlist. The people are checkboxes in the table."""
+
+    people = forms.TypedMultipleChoiceField(
+        coerce=int, label=_("Välj personer"), error_messages={"required": _("Välj minst en person.")}
+    )
+    deadline = forms.DateTimeField(label=_("Svar senast"), widget=DATETIME)
+    message = forms.CharField(
+        label=_("Hälsning till personerna (frivilligt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kommer med i e-posten. Skriv inget om verksamhetens interna förhållanden."),
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].choices = [(c.resource.pk, c.resource.full_name) for c in candidates]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("Sista svarsdag måste ligga framåt i tiden."))
+        return deadline
+
+
+class HandPickForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Varför just den här personen?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Skälet sparas i loggen."),
+        error_messages={"required": _("Skriv varför du lägger till personen för hand.")},
+    )
+    deadline = forms.DateTimeField(label=_("Svar senast"), widget=DATETIME)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("Sista svarsdag måste ligga framåt i tiden."))
+        return deadline
+
+
+class AnswerForm(forms.Form):
+    answer = forms.TypedChoiceField(
+        label=_("Ditt svar"),
+        choices=[("yes", _("Ja, jag vill vara med")), ("no", _("Nej, inte den här gången"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj ja eller nej.")},
+    )
+    comment = forms.CharField(
+        label=_("Kommentar (frivilligt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Till exempel en fråga, eller varför du säger nej. Bara samordnarna läser den."),
+    )
+    share_email = forms.BooleanField(label=_("Verksamheten får min e-postadress"), required=False, initial=True)
+    share_phone = forms.BooleanField(label=_("Verksamheten får mitt telefonnummer"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ConflictForm(forms.ModelForm):
+    class Meta:
+        model = Conflict
+        fields = ["unit", "note"]
+
+    def __init__(self, *args, resource, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resource = resource
+        taken = Conflict.objects.filter(resource=resource).values("unit_id")
+        self.fields["unit"].queryset = CareUnit.objects.filter(is_active=True).exclude(pk__in=taken).order_by("name")
+        self.fields["unit"].label = _("Verksamhet")
+        self.fields["unit"].help_text = _("Till exempel där du får vård eller arbetar.")
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,0 +1,105 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from matching.enums import AnsweredVia, InquiryStatus
+from registry.models import ExperienceResource
+from requests_app.models import CareUnit, UnitRequest
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class MatchingWeights(models.Model):
+    """How much each criterion counts in the shortlist's score. One row; administrators tune it."""
+
+    areas = models.PositiveSmallIntegerField(_("erfarenhetsområden gemensamma"), default=30, validators=[MaxValueValidator(100)])
+    perspective = models.PositiveSmallIntegerField(_("önskat perspektiv"), default=20, validators=[MaxValueValidator(100)])
+    kind = models.PositiveSmallIntegerField(
+        _("vill medverka i den sortens arbete"), default=15, validators=[MaxValueValidator(100)]
+    )
+    language = models.PositiveSmallIntegerField(_("språk"), default=10, validators=[MaxValueValidator(100)])
+    place = models.PositiveSmallIntegerField(
+        _("plats (samma kommun, eller digitalt går bra)"), default=10, validators=[MaxValueValidator(100)]
+    )
+    age = models.PositiveSmallIntegerField(_("önskad åldersgrupp"), default=5, validators=[MaxValueValidator(100)])
+    recency = models.PositiveSmallIntegerField(
+        _("rättvisa: inte tillfrågad eller anlitad nyligen"), default=15, validators=[MaxValueValidator(100)]
+    )
+    frequency = models.PositiveSmallIntegerField(
+        _("rättvisa: tillfrågad sällan senaste året"), default=10, validators=[MaxValueValidator(100)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vikter för matchning")
+        verbose_name_plural = _("vikter för matchning")
+
+    def __str__(self):
+        return str(_("Vikter för matchning"))
+
+    @classmethod
+    def current(cls) -> "MatchingWeights":
+        weights, _created = cls.objects.get_or_create(pk=1)
+        return weights
+
+
+class Conflict(models.Model):
+    """A unit the person must not be matched with (they are treated or work there, say)."""
+
+    resource = models.ForeignKey(ExperienceResource, on_delete=models.CASCADE, related_name="conflicts")
+    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("verksamhet"))
+    note = models.CharField(_("anteckning (frivillig)"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("jäv")
+        verbose_name_plural = _("jäv")
+        ordering = ["unit__name"]
+        constraints = [models.UniqueConstraint(fields=["resource", "unit"], name="one_conflict_per_unit")]
+
+    def __str__(self):
+        return f"{self.resource_id} ≠ {self.unit}"
+
+
+class Inquiry(models.Model):
+    """One question to one person about one request: will you take part?"""
+
+    request = models.ForeignKey(UnitRequest, on_delete=models.CASCADE, related_name="inquiries")
+    resource = models.ForeignKey(ExperienceResource, on_delete=models.CASCADE, related_name="inquiries")
+    status = models.CharField(_("status"), max_length=12, choices=InquiryStatus.choices, default=InquiryStatus.SENT)
+    deadline = models.DateTimeField(_("svar senast"))
+    message = models.TextField(_("hälsning från samordnaren"), blank=True)
+    comment = models.TextField(_("kommentar eller skäl"), blank=True)
+    share_email = models.BooleanField(_("verksamheten får min e-postadress"), default=False)
+    share_phone = models.BooleanField(_("verksamheten får mitt telefonnummer"), default=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_via = models.CharField(max_length=12, choices=AnsweredVia.choices, blank=True)
+    # The answer link carries this; it is cleared when the answer is given, so a link works once.
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    by_hand = models.BooleanField(_("tillagd för hand"), default=False)
+    hand_reason = models.TextField(_("skäl att lägga till för hand"), blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("förfrågan till deltagare")
+        verbose_name_plural = _("förfrågningar till deltagare")
+        ordering = ["sent_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["request", "resource"], name="one_inquiry_per_person_and_request")]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["resource", "sent_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.request} → {self.resource_id}"

@@ -1,0 +1,52 @@
+"""Matching's sections on registry and request pages, and what it does when a request closes."""
+
+from django.template.loader import render_to_string
+
+from matching.enums import InquiryStatus
+from matching.forms import ConflictForm
+from matching.models import Conflict, Inquiry
+from matching.selectors import inquiries_for_request, spread
+from matching.services import close_open_inquiries
+from requests_app.enums import CLOSED_STATUSES, RequestStatus
+
+
+def triage_panel(http_request, unit_request) -> str:
+    if unit_request.status in (RequestStatus.SUBMITTED, RequestStatus.IN_TRIAGE, RequestStatus.NEEDS_INFO):
+        return ""
+    inquiries = list(inquiries_for_request(unit_request))
+    return render_to_string(
+        "matching/panels/triage.html",
+        {
+            "req": unit_request,
+            "inquiries": inquiries,
+            "yes": sum(1 for i in inquiries if i.status in (InquiryStatus.YES, InquiryStatus.CHOSEN)),
+            "waiting": sum(1 for i in inquiries if i.status == InquiryStatus.SENT),
+        },
+        request=http_request,
+    )
+
+
+def unit_panel(http_request, unit_request) -> str:
+    if unit_request.status not in (RequestStatus.MATCHED, RequestStatus.COMPLETED):
+        return ""
+    chosen = unit_request.inquiries.filter(status=InquiryStatus.CHOSEN).select_related("resource")
+    return render_to_string("matching/panels/unit.html", {"chosen": chosen}, request=http_request)
+
+
+def resource_panel(http_request, resource) -> str:
+    inquiries = Inquiry.objects.filter(resource=resource).select_related("request").order_by("-sent_at")[:50]
+    conflicts = Conflict.objects.filter(resource=resource).select_related("unit")
+    return render_to_string(
+        "matching/panels/resource.html",
+        {"resource": resource, "inquiries": inquiries, "conflicts": conflicts, "conflict_form": ConflictForm(resource=resource)},
+        request=http_request,
+    )
+
+
+def spread_panel(http_request) -> str:
+    return render_to_string("matching/panels/spread.html", {"spread": spread()}, request=http_request)
+
+
+def on_request_status_changed(sender, *, unit_request, previous, actor, **kwargs) -> None:
+    if unit_request.status in CLOSED_STATUSES:
+        close_open_inquiries(unit_request, actor=actor)

@@ -1,0 +1,409 @@
+"""The shortlist: hard rules, then a weighted score, and the words that explain it.
+
+Everything the score uses is decided here once. `Wish` turns a request into plain values;
+`eligible()` is the hard rules as one queryset filter; `annotate_components()` adds each
+criterion's value (0-1) and the score as SQL, so 50,000 people are ranked by the database
+in one query; `score_from()` and `explain()` compute the same numbers and words in Python
+from those values, so the explanation can never disagree with the ranking (a property test
+holds them together).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower, StrIndex
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from matching.enums import COMMITTED
+from matching.models import Conflict, Inquiry, MatchingWeights
+from registry.enums import ResourceStatus
+from registry.models import AwayPeriod, ContributionType, ExperienceResource
+from requests_app.enums import AgeGroup, Format, WorkKind
+from requests_app.models import UnitRequest
+
+CRITERIA = ("areas", "perspective", "kind", "language", "place", "age", "recency", "frequency")
+
+# Fairness: days since the person was last asked or used -> value (first step that fits).
+RECENCY_STEPS = ((365, 1.0), (180, 0.75), (90, 0.5), (30, 0.25))
+# Fairness: asked at most this many times in the last 12 months -> value.
+FREQUENCY_STEPS = ((0, 1.0), (1, 0.6), (3, 0.3))
+ON_SITE_ELSEWHERE = 0.5  # can come, but lives in another municipality
+
+AGE_BANDS = {  # the request's age group -> (youngest, oldest) age of the person
+    AgeGroup.CHILDREN: (0, 17),
+    AgeGroup.YOUNG_ADULTS: (18, 29),
+    AgeGroup.ADULTS: (30, 64),
+    AgeGroup.ELDERLY: (65, 130),
+}
+
+# Which ways of contributing (registry taxonomy slugs) fit each kind of work.
+KIND_CONTRIBUTIONS = {
+    WorkKind.IMPROVEMENT: ["delta-i-ett-forbattringsteam", "beratta-min-historia-for-personal", "allmant-patientperspektiv"],
+    WorkKind.RESEARCH: ["representant-i-forskningsprojekt"],
+    WorkKind.EDUCATION: ["undervisning-i-vardutbildning", "beratta-min-historia-for-personal"],
+    WorkKind.WORKSHOP: ["workshop-seminarium-eller-konferens"],
+    WorkKind.FOCUS_GROUP: ["fokusgrupp-eller-intervju"],
+    WorkKind.MANAGEMENT: ["lednings-process-eller-projektgrupp"],
+    WorkKind.INFORMATION: ["ta-fram-informationsmaterial"],
+    WorkKind.DIGITAL_TOOL: ["utveckla-vardtjanster-eller-digitala-verktyg"],
+    WorkKind.JURY: ["jury-for-kvalitetspris"],
+    WorkKind.OTHER: ["allmant-patientperspektiv"],
+}
+
+
+@dataclass(frozen=True)
+class Wish:
+    """What a request asks for, in the terms the score uses."""
+
+    request_id: int | None
+    unit_id: int
+    area_ids: tuple[int, ...] = ()
+    perspective_ids: tuple[int, ...] = ()
+    contribution_ids: tuple[int, ...] = ()
+    languages: tuple[str, ...] = ()
+    format: str = ""
+    location: str = ""
+    birth_years: tuple[int, int] | None = None  # (earliest, latest)
+    dates: tuple[date, date] | None = None
+    month: tuple[date, date] = field(default=(date.min, date.max))
+    now: datetime = field(default_factory=timezone.now)
+    kind_label: str = ""
+    area_names: dict[int, str] = field(default_factory=dict)
+    perspective_names: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, unit_request: UnitRequest, *, now: datetime | None = None) -> Wish:
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        areas = list(unit_request.areas.all())
+        perspectives = list(unit_request.perspectives.all())
+        slugs = KIND_CONTRIBUTIONS.get(unit_request.kind, [])
+        contribution_ids = tuple(ContributionType.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+        start = unit_request.starts_on
+        end = unit_request.ends_on or start
+        birth_years = None
+        if unit_request.age_group in AGE_BANDS:
+            youngest, oldest = AGE_BANDS[unit_request.age_group]
+            birth_years = (today.year - oldest, today.year - youngest)
+        return cls(
+            request_id=unit_request.pk,
+            unit_id=unit_request.unit_id,
+            area_ids=tuple(a.pk for a in areas),
+            perspective_ids=tuple(p.pk for p in perspectives),
+            contribution_ids=contribution_ids,
+            languages=split_languages(unit_request.languages),
+            format=unit_request.format,
+            location=unit_request.location.lower(),
+            birth_years=birth_years,
+            dates=(start, end) if start else None,
+            month=month_of(start or today),
+            now=now,
+            kind_label=unit_request.kind_label.lower() if unit_request.kind else "",
+            area_names={a.pk: a.name for a in areas},
+            perspective_names={p.pk: str(p).lower() for p in perspectives},
+        )
+
+    def applicable(self) -> dict[str, bool]:
+        """Criteria that say something for this request; the others are left out of the score."""
+        return {
+            "areas": bool(self.area_ids),
+            "perspective": bool(self.perspective_ids),
+            "kind": bool(self.contribution_ids),
+            "language": bool(self.languages),
+            "place": bool(self.format),
+            "age": self.birth_years is not None,
+            "recency": True,
+            "frequency": True,
+        }
+
+
+def split_languages(text: str) -> tuple[str, ...]:
+    words = (w.strip().lower() for w in text.replace(" och ", ",").replace(";", ",").split(","))
+    return tuple(sorted({w for w in words if w and w != "svenska"}))
+
+
+def month_of(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def require_training() -> bool:
+    return settings.REGISTRY_REQUIRE_TRAINING
+
+
+# --- hard rules --------------------------------------------------------------------------
+
+
+def over_monthly_limit(wish: Wish) -> QuerySet:
+    """People whose own limit for the wanted month is already reached (yes-answers count)."""
+    first, last = wish.month
+    in_month = Q(inquiries__request__starts_on__range=(first, last)) | Q(
+        inquiries__request__starts_on__isnull=True, inquiries__sent_at__date__range=(first, last)
+    )
+    return (
+        ExperienceResource.objects.filter(max_assignments_per_month__isnull=False)
+        .annotate(committed=Count("inquiries", filter=Q(inquiries__status__in=COMMITTED) & in_month))
+        .filter(committed__gte=F("max_assignments_per_month"))
+        .values("pk")
+    )
+
+
+def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
+    """Everyone the hard rules allow. These are never broken by the shortlist."""
+    qs = ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE, erased_at__isnull=True)
+    if require_training():
+        qs = qs.filter(training_completed_on__isnull=False)
+    if wish.dates:
+        start, end = wish.dates
+        qs = qs.exclude(pk__in=AwayPeriod.objects.filter(starts_on__lte=end, ends_on__gte=start).values("resource_id"))
+    if wish.request_id is not None:
+        qs = qs.exclude(pk__in=Inquiry.objects.filter(request_id=wish.request_id).values("resource_id"))
+    qs = qs.exclude(pk__in=Conflict.objects.filter(unit_id=wish.unit_id).values("resource_id"))
+    return qs.exclude(pk__in=over_monthly_limit(wish))
+
+
+def broken_rules(resource: ExperienceResource, wish: Wish) -> list[str]:
+    """The hard rules one person breaks, in words: shown when a coordinator adds someone by hand."""
+    broken = []
+    if resource.status != ResourceStatus.ACTIVE:
+        broken.append(_("är inte aktiv (%(status)s)") % {"status": resource.get_status_display().lower()})
+    if require_training() and resource.training_completed_on is None:
+        broken.append(_("har inte gått introduktionsutbildningen"))
+    if wish.dates and resource.away_periods.filter(starts_on__lte=wish.dates[1], ends_on__gte=wish.dates[0]).exists():
+        broken.append(_("är borta de önskade datumen"))
+    if Conflict.objects.filter(resource=resource, unit_id=wish.unit_id).exists():
+        broken.append(_("har jäv mot verksamheten"))
+    if over_monthly_limit(wish).filter(pk=resource.pk).exists():
+        broken.append(_("har nått sin egen gräns för uppdrag den månaden"))
+    return broken
+
+
+# --- the score ---------------------------------------------------------------------------
+
+
+def _flag(condition) -> Case:
+    return Case(When(condition, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+
+
+def _older_than(wish: Wish, days: int) -> Q:
+    cutoff = wish.now - timedelta(days=days)
+    return (Q(last_asked__isnull=True) | Q(last_asked__lt=cutoff)) & (
+        Q(last_assignment_on__isnull=True) | Q(last_assignment_on__lt=timezone.localdate(cutoff))
+    )
+
+
+def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> QuerySet:
+    """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100)."""
+    through_areas = ExperienceResource.areas.through.objects
+    through_persp = ExperienceResource.perspectives.through.objects
+    through_kinds = ExperienceResource.contribution_types.through.objects
+    asked = Inquiry.objects.filter(resource=OuterRef("pk"))
+    year_ago = wish.now - timedelta(days=365)
+    qs = qs.annotate(
+        last_asked=Subquery(asked.order_by("-sent_at").values("sent_at")[:1]),
+        asked_12m=Coalesce(
+            Subquery(asked.filter(sent_at__gte=year_ago).order_by().values("resource").annotate(n=Count("pk")).values("n")[:1]),
+            0,
+        ),
+        muni_at=StrIndex(Value(wish.location), Lower("municipality")),
+    )
+    c = {}
+    if wish.area_ids:
+        hits = [_flag(Q(pk__in=through_areas.filter(experiencearea_id=a).values("experienceresource_id"))) for a in wish.area_ids]
+        c["areas"] = sum(hits[1:], hits[0]) / Value(float(len(hits)))
+    else:
+        c["areas"] = Value(0.0)
+    c["perspective"] = (
+        _flag(Q(pk__in=through_persp.filter(perspective_id__in=wish.perspective_ids).values("experienceresource_id")))
+        if wish.perspective_ids
+        else Value(0.0)
+    )
+    c["kind"] = (
+        _flag(Q(pk__in=through_kinds.filter(contributiontype_id__in=wish.contribution_ids).values("experienceresource_id")))
+        if wish.contribution_ids
+        else Value(0.0)
+    )
+    language_q = Q()
+    for language in wish.languages:
+        language_q |= Q(languages__icontains=language)
+    c["language"] = _flag(language_q) if wish.languages else Value(0.0)
+    same_place = Q(muni_at__gt=0) & ~Q(municipality="")
+    if wish.format == Format.DIGITAL:
+        c["place"] = _flag(Q(can_digital=True))
+    else:
+        near = Q(can_on_site=True) & same_place
+        if wish.format == Format.BOTH:
+            near |= Q(can_digital=True)
+        c["place"] = Case(
+            When(near, then=Value(1.0)),
+            When(can_on_site=True, then=Value(ON_SITE_ELSEWHERE)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    if wish.birth_years:
+        c["age"] = _flag(Q(birth_year__gte=wish.birth_years[0], birth_year__lte=wish.birth_years[1]))
+    else:
+        c["age"] = Value(0.0)
+    c["recency"] = Case(
+        *[When(_older_than(wish, days), then=Value(value)) for days, value in RECENCY_STEPS],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    c["frequency"] = Case(
+        *[When(asked_12m__lte=n, then=Value(value)) for n, value in FREQUENCY_STEPS],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    qs = qs.annotate(**{f"c_{name}": expr for name, expr in c.items()})
+    factors = score_factors(wish, weights)
+    terms = [F(f"c_{name}") * Value(factor) for name, factor in factors.items() if factor]
+    score = sum(terms[1:], terms[0]) if terms else Value(0.0)
+    return qs.annotate(score=ExpressionWrapper(score, output_field=FloatField()))
+
+
+def score_factors(wish: Wish, weights: MatchingWeights) -> dict[str, float]:
+    """How many points (of 100) a full hit on each criterion gives, for this request."""
+    applicable = wish.applicable()
+    total = sum(getattr(weights, name) for name in CRITERIA if applicable[name])
+    if not total:
+        return dict.fromkeys(CRITERIA, 0.0)
+    return {name: (100.0 * getattr(weights, name) / total if applicable[name] else 0.0) for name in CRITERIA}
+
+
+def score_from(components: dict[str, float], wish: Wish, weights: MatchingWeights) -> float:
+    factors = score_factors(wish, weights)
+    return sum(components[name] * factors[name] for name in CRITERIA)
+
+
+# --- the same values in Python, for one person (tests and people added by hand) -------------
+
+
+def recency_value(last_asked: datetime | None, last_assignment_on: date | None, wish: Wish) -> float:
+    for days, value in RECENCY_STEPS:
+        cutoff = wish.now - timedelta(days=days)
+        asked_ok = last_asked is None or last_asked < cutoff
+        used_ok = last_assignment_on is None or last_assignment_on < timezone.localdate(cutoff)
+        if asked_ok and used_ok:
+            return value
+    return 0.0
+
+
+def frequency_value(asked_12m: int) -> float:
+    for n, value in FREQUENCY_STEPS:
+        if asked_12m <= n:
+            return value
+    return 0.0
+
+
+# --- words ------------------------------------------------------------------------------
+
+
+def _months_or_days(days: int) -> str:
+    if days >= 60:
+        months = days // 30
+        return ngettext("%(n)d månad", "%(n)d månader", months) % {"n": months}
+    return ngettext("%(n)d dag", "%(n)d dagar", days) % {"n": days}
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s och %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+@dataclass
+class Explanation:
+    good: list[str]
+    lacking: list[str]
+
+    @property
+    def text(self) -> str:
+        return " · ".join(self.good)
+
+
+def explain(resource: ExperienceResource, components: dict[str, float], facts: dict, wish: Wish) -> Explanation:
+    """Why the person is on the list, and what they lack, from the values the score used.
+
+    `resource` must have areas, perspectives and contribution types prefetched; `facts`
+    holds last_asked and asked_12m.
+    """
+    good, lacking = [], []
+    wanted = []
+    if wish.area_ids:
+        own = {a.pk for a in resource.areas.all()}
+        common = [wish.area_names[pk] for pk in wish.area_ids if pk in own]
+        missing = [wish.area_names[pk] for pk in wish.area_ids if pk not in own]
+        wanted += common
+        if missing:
+            lacking.append(_("saknar erfarenhet av %(areas)s") % {"areas": _names(missing).lower()})
+    if wish.perspective_ids:
+        own = {p.pk for p in resource.perspectives.all()}
+        names = [wish.perspective_names[pk] for pk in wish.perspective_ids if pk in own]
+        wanted += names
+        if components["perspective"] == 0:
+            lacking.append(
+                _("inte %(perspective)s")
+                % {"perspective": _names(list(wish.perspective_names.values())).replace(" och ", " eller ")}
+            )
+    if wanted:
+        good.append(_("%(things)s som önskat") % {"things": _names(wanted)})
+    if wish.contribution_ids:
+        if components["kind"]:
+            good.append(_("vill medverka i %(kind)s") % {"kind": wish.kind_label})
+        else:
+            lacking.append(_("har inte sagt att hen vill medverka i %(kind)s") % {"kind": wish.kind_label})
+    if wish.languages:
+        if components["language"]:
+            spoken = [lang for lang in wish.languages if lang in resource.languages.lower()]
+            good.append(_("talar %(languages)s") % {"languages": _names(spoken)})
+        else:
+            lacking.append(
+                _("har inte angett %(languages)s") % {"languages": _names(list(wish.languages)).replace(" och ", " eller ")}
+            )
+    if wish.format:
+        place = components["place"]
+        if wish.format == Format.DIGITAL:
+            (good if place else lacking).append(_("digitalt går bra") if place else _("vill inte vara med digitalt"))
+        elif place == 1.0:
+            if wish.format == Format.BOTH and resource.can_digital:
+                good.append(_("digitalt går bra"))
+            else:
+                good.append(_("bor i %(municipality)s") % {"municipality": resource.municipality})
+        elif place == ON_SITE_ELSEWHERE:
+            lacking.append(_("bor inte på orten") if wish.location else _("kan vara med på plats"))
+        else:
+            lacking.append(_("kan inte vara med på plats"))
+    if wish.birth_years:
+        (good if components["age"] else lacking).append(
+            _("i önskad åldersgrupp") if components["age"] else _("inte i önskad åldersgrupp")
+        )
+    last = _last_contact(facts.get("last_asked"), resource.last_assignment_on, wish)
+    if last is None:
+        good.append(_("aldrig tillfrågad"))
+    elif components["recency"] > 0:
+        good.append(_("inte tillfrågad på %(time)s") % {"time": _months_or_days(last)})
+    else:
+        lacking.append(_("tillfrågad för %(time)s sedan") % {"time": _months_or_days(last)})
+    asked = facts.get("asked_12m") or 0
+    if asked > FREQUENCY_STEPS[-1][0]:
+        lacking.append(
+            ngettext("tillfrågad %(n)d gång senaste året", "tillfrågad %(n)d gånger senaste året", asked) % {"n": asked}
+        )
+    return Explanation(good=good, lacking=lacking)
+
+
+def _last_contact(last_asked: datetime | None, last_assignment_on: date | None, wish: Wish) -> int | None:
+    """Days since the person was last asked or used, or None if never."""
+    days = []
+    if last_asked is not None:
+        days.append((wish.now - last_asked).days)
+    if last_assignment_on is not None:
+        days.append((timezone.localdate(wish.now) - last_assignment_on).days)
+    return min(days) if days else None

@@ -1,0 +1,108 @@
+"""Reads for matching: the shortlist, a request's inquiries, a person's inquiries, the spread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from matching.enums import InquiryStatus
+from matching.models import Inquiry, MatchingWeights
+from matching.scoring import CRITERIA, Explanation, Wish, annotate_components, eligible, explain
+from registry.enums import ResourceStatus
+from registry.models import ExperienceResource
+from requests_app.models import UnitRequest
+
+SHORTLIST_PAGE = 25
+
+
+@dataclass
+class Candidate:
+    resource: ExperienceResource
+    score: float
+    components: dict[str, float]
+    facts: dict
+    explanation: Explanation
+
+    @property
+    def points(self) -> int:
+        return round(self.score)
+
+
+def ranked(wish: Wish, weights: MatchingWeights) -> QuerySet:
+    """Eligible people, best first, as one query of ids, values and score."""
+    qs = annotate_components(eligible(wish), wish, weights)
+    fields = ["pk", "score", "last_asked", "asked_12m", *[f"c_{name}" for name in CRITERIA]]
+    return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values(*fields)
+
+
+def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: Wish | None = None) -> tuple[list[Candidate], int]:
+    """The best `limit` candidates with their explanations, and how many pass the hard rules.
+
+    Three queries for the ranking and the count, three more for the people on the page,
+    whatever the size of the pool.
+    """
+    wish = wish or Wish.of(unit_request)
+    weights = MatchingWeights.current()
+    rows = list(ranked(wish, weights)[:limit])
+    total = eligible(wish).count()
+    people = ExperienceResource.objects.prefetch_related("areas", "perspectives", "contribution_types").in_bulk(
+        [row["pk"] for row in rows]
+    )
+    candidates = []
+    for row in rows:
+        components = {name: row[f"c_{name}"] for name in CRITERIA}
+        facts = {"last_asked": row["last_asked"], "asked_12m": row["asked_12m"]}
+        resource = people[row["pk"]]
+        candidates.append(Candidate(resource, row["score"], components, facts, explain(resource, components, facts, wish)))
+    return candidates, total
+
+
+def inquiries_for_request(unit_request: UnitRequest) -> QuerySet[Inquiry]:
+    return unit_request.inquiries.select_related("resource", "sent_by").order_by("status", "sent_at", "pk")
+
+
+def own_inquiries(user) -> QuerySet[Inquiry]:
+    """Only the signed-in person's own inquiries: every resource-facing view starts here."""
+    return Inquiry.objects.filter(resource__user=user, resource__user__isnull=False).select_related("request", "request__unit")
+
+
+def people_to_add_by_hand(unit_request: UnitRequest, query: str) -> QuerySet[ExperienceResource]:
+    """Anyone in the pool (active, paused or waiting for intake) not yet asked, by name or e-mail."""
+    query = query.strip()
+    qs = ExperienceResource.objects.filter(
+        status__in=[ResourceStatus.ACTIVE, ResourceStatus.PAUSED, ResourceStatus.INTAKE_BOOKED], erased_at__isnull=True
+    ).exclude(inquiries__request=unit_request)
+    for word in query.split()[:4]:
+        qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
+    return qs.order_by("last_name", "first_name")[:20]
+
+
+def spread(months: int = 12) -> dict:
+    """How inquiries and assignments spread over the active pool in the last `months` months."""
+    since = timezone.now() - timedelta(days=round(months * 30.4))
+    active = ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE)
+    rows = list(
+        active.annotate(
+            asked=Count("inquiries", filter=Q(inquiries__sent_at__gte=since)),
+            used=Count("inquiries", filter=Q(inquiries__sent_at__gte=since, inquiries__status=InquiryStatus.CHOSEN)),
+        ).values_list("asked", "used")
+    )
+    return {
+        "active": len(rows),
+        "inquiries": _share([asked for asked, _used in rows]),
+        "assignments": _share([used for _asked, used in rows]),
+        "never_asked": sum(1 for asked, _used in rows if asked == 0),
+    }
+
+
+def _share(counts: list[int]) -> dict:
+    """The total, and the share of it that went to the busiest tenth of the people."""
+    total = sum(counts)
+    if not counts or not total:
+        return {"total": total, "people": sum(1 for c in counts if c), "top_tenth_share": None}
+    tenth = max(1, len(counts) // 10)
+    top = sum(sorted(counts, reverse=True)[:tenth])
+    return {"total": total, "people": sum(1 for c in counts if c), "top_tenth_share": round(100 * top / total)}

@@ -1,0 +1,200 @@
+"""The coordinator's matching pages: the shortlist, adding by hand, the answers and the choice."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from matching.enums import AnsweredVia, InquiryStatus
+from matching.forms import AnswerForm, ConflictForm, HandPickForm, SendForm
+from matching.models import Conflict, Inquiry
+from matching.scoring import Wish, broken_rules
+from matching.selectors import SHORTLIST_PAGE, inquiries_for_request, people_to_add_by_hand, shortlist
+from matching.services import (
+    SENDABLE,
+    MatchingError,
+    add_conflict,
+    answer,
+    confirm_choice,
+    default_deadline,
+    remove_conflict,
+    send_inquiries,
+)
+from registry.selectors import resources_for_coordinators
+from requests_app.selectors import requests_for_coordinators
+
+
+def _request(pk):
+    return get_object_or_404(requests_for_coordinators(), pk=pk)
+
+
+def _limit(request) -> int:
+    try:
+        return min(max(int(request.GET.get("antal", SHORTLIST_PAGE)), SHORTLIST_PAGE), 200)
+    except ValueError:
+        return SHORTLIST_PAGE
+
+
+@permission_required("matching.match", raise_exception=True)
+def shortlist_view(request, pk):
+    unit_request = _request(pk)
+    limit = _limit(request)
+    wish = Wish.of(unit_request)
+    candidates, total = shortlist(unit_request, limit=limit, wish=wish)
+    form = SendForm(request.POST or None, candidates=candidates, initial={"deadline": default_deadline(unit_request)})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = [c.resource for c in candidates if c.resource.pk in set(form.cleaned_data["people"])]
+            try:
+                sent = send_inquiries(
+                    unit_request,
+                    chosen,
+                    deadline=form.cleaned_data["deadline"],
+                    message=form.cleaned_data["message"],
+                    actor=request.user,
+                )
+            except MatchingError as exc:
+                messages.error(request, str(exc))
+                return redirect("matching:shortlist", pk=pk)
+            messages.success(request, _("Förfrågan skickades till %(n)d personer.") % {"n": len(sent)})
+            return redirect("matching:answers", pk=pk)
+        messages.error(request, _("Något behöver rättas. Se markeringarna i formuläret."))
+        status = 400
+    query = request.GET.get("sok", "").strip()
+    found = []
+    if query:
+        found = [(person, broken_rules(person, wish)) for person in people_to_add_by_hand(unit_request, query)]
+    return render(
+        request,
+        "matching/shortlist.html",
+        {
+            "req": unit_request,
+            "candidates": candidates,
+            "total": total,
+            "limit": limit,
+            "more": limit + SHORTLIST_PAGE if total > limit else None,
+            "form": form,
+            "can_send": unit_request.status in SENDABLE,
+            "query": query,
+            "found": found,
+            "hand_form": HandPickForm(initial={"deadline": default_deadline(unit_request)}),
+            "selected": set(form["people"].value() or []) if request.method == "POST" else set(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@permission_required("matching.match", raise_exception=True)
+def add_by_hand(request, pk):
+    unit_request = _request(pk)
+    form = HandPickForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(reverse("matching:shortlist", args=[pk]) + "?" + urlencode({"sok": request.POST.get("sok", "")}))
+    person = get_object_or_404(resources_for_coordinators(), pk=form.cleaned_data["person"])
+    try:
+        send_inquiries(
+            unit_request,
+            [person],
+            deadline=form.cleaned_data["deadline"],
+            hand_reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+        return redirect("matching:shortlist", pk=pk)
+    messages.success(request, _("%(name)s har fått förfrågan.") % {"name": person.full_name})
+    return redirect("matching:answers", pk=pk)
+
+
+@permission_required("matching.match", raise_exception=True)
+def answers_view(request, pk, *, status=200):
+    unit_request = _request(pk)
+    inquiries = list(inquiries_for_request(unit_request))
+    return render(
+        request,
+        "matching/answers.html",
+        {
+            "req": unit_request,
+            "inquiries": inquiries,
+            "yes": [i for i in inquiries if i.status == InquiryStatus.YES],
+            "chosen": [i for i in inquiries if i.status == InquiryStatus.CHOSEN],
+            "can_confirm": unit_request.status == "matching",
+            "can_send": unit_request.status in SENDABLE,
+            "answer_form": AnswerForm(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@permission_required("matching.match", raise_exception=True)
+def confirm(request, pk):
+    unit_request = _request(pk)
+    ids = {int(v) for v in request.POST.getlist("chosen") if v.isdigit()}
+    chosen = list(Inquiry.objects.filter(request=unit_request, pk__in=ids))
+    try:
+        confirm_choice(unit_request, chosen, actor=request.user)
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+        return answers_view(request, pk, status=409)
+    messages.success(request, _("Klart! Verksamheten och de valda personerna har fått besked."))
+    return redirect("matching:answers", pk=pk)
+
+
+@require_POST
+@permission_required("matching.match", raise_exception=True)
+def record_answer(request, pk, inquiry_pk):
+    """An answer given by phone or in person, recorded by the coordinator."""
+    unit_request = _request(pk)
+    inquiry = get_object_or_404(Inquiry, request=unit_request, pk=inquiry_pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj ja eller nej."))
+        return redirect("matching:answers", pk=pk)
+    try:
+        answer(
+            inquiry,
+            yes=form.cleaned_data["answer"] == "yes",
+            comment=form.cleaned_data["comment"],
+            share_email=form.cleaned_data["share_email"],
+            share_phone=form.cleaned_data["share_phone"],
+            via=AnsweredVia.COORDINATOR,
+            actor=request.user,
+        )
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+        return redirect("matching:answers", pk=pk)
+    messages.success(request, _("Svaret är sparat."))
+    return redirect("matching:answers", pk=pk)
+
+
+@require_POST
+@permission_required("matching.match", raise_exception=True)
+def add_resource_conflict(request, pk):
+    resource = get_object_or_404(resources_for_coordinators(), pk=pk)
+    form = ConflictForm(request.POST, resource=resource)
+    if form.is_valid():
+        add_conflict(resource, form.cleaned_data["unit"], note=form.cleaned_data["note"], actor=request.user)
+        messages.success(request, _("Jävet är sparat. Personen föreslås inte till den verksamheten."))
+    else:
+        messages.error(request, _("Välj en verksamhet."))
+    return redirect("registry:resource_detail", pk=pk)
+
+
+@require_POST
+@permission_required("matching.match", raise_exception=True)
+def remove_resource_conflict(request, pk, conflict_pk):
+    resource = get_object_or_404(resources_for_coordinators(), pk=pk)
+    conflict = get_object_or_404(Conflict, resource=resource, pk=conflict_pk)
+    remove_conflict(conflict, actor=request.user)
+    messages.success(request, _("Jävet är borttaget."))
+    return redirect("registry:resource_detail", pk=pk)
