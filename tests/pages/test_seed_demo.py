@@ -22,7 +22,10 @@ def test_seed_demo_creates_one_user_per_role_once(db, capsys):
     # Requests in several stages, with gapless references and no demo e-mail left to send.
     statuses = set(UnitRequest.objects.values_list("status", flat=True))
     assert {RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.IN_TRIAGE, RequestStatus.NEEDS_INFO} <= statuses
-    assert RequestStatus.READY in statuses
+    # The ready request went on to matching: three asked, one said yes, the demo person waits.
+    matching = UnitRequest.objects.get(status=RequestStatus.MATCHING)
+    assert sorted(matching.inquiries.values_list("status", flat=True)) == ["sent", "sent", "yes"]
+    assert matching.inquiries.filter(resource__email="resurs@exempel.se", status="sent").count() == 1
     references = sorted(UnitRequest.objects.exclude(reference=None).values_list("reference", flat=True))
     assert [r.rsplit("-", 1)[1] for r in references] == [f"{n:04d}" for n in range(1, len(references) + 1)]
     assert UnitRequest.objects.filter(unit__staff__email="verksamhet@regionexempel.se").count() >= 2

@@ -15,6 +15,10 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import create_user
+from matching.enums import AnsweredVia
+from matching.models import Inquiry
+from matching.selectors import shortlist
+from matching.services import answer, default_deadline, send_inquiries
 from notifications.models import OutboundEmail
 from registry.enums import RSVP, EventKind, ResourceStatus
 from registry.models import ContributionType, Event, EventInvitation, ExperienceArea, ExperienceResource, Perspective
@@ -169,6 +173,7 @@ class Command(BaseCommand):
             r.perspectives.set(rng.sample(perspectives, rng.randint(1, 2)))
         self._seed_events(rng, now)
         self._seed_requests(units, unit_user, now)
+        self._seed_matching()
         # The demo's own history goes through the real services; its e-mails are not sent.
         OutboundEmail.objects.all().delete()
 
@@ -302,6 +307,32 @@ class Command(BaseCommand):
             ),
             {},
             actor=unit_user,
+        )
+
+    def _seed_matching(self):
+        """The ready request goes to matching: three people asked (one by hand), one has said yes."""
+        coordinator = User.objects.get(email=STAFF[0][0])
+        ready = UnitRequest.objects.get(status=RequestStatus.READY)
+        demo = ExperienceResource.objects.get(email=RESOURCE_USER[0])
+        candidates, _total = shortlist(ready, limit=3)
+        people = [c.resource for c in candidates if c.resource != demo][:2]
+        deadline = default_deadline(ready)
+        send_inquiries(ready, people, deadline=deadline, actor=coordinator, message="Vi hoppas att du vill vara med!")
+        send_inquiries(
+            ready,
+            [demo],
+            deadline=deadline,
+            actor=coordinator,
+            hand_reason="Berättade om sina erfarenheter som närstående på nätverksträffen.",
+        )
+        first = Inquiry.objects.filter(request=ready).order_by("pk").first()
+        answer(
+            first,
+            yes=True,
+            comment="Gärna, helst på förmiddagen.",
+            share_email=True,
+            via=AnsweredVia.COORDINATOR,
+            actor=coordinator,
         )
 
     def _print_logins(self):
