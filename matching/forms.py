@@ -28,6 +28,7 @@ class SendForm(forms.Form):
         self.fields["people"].choices = [(c.resource.pk, c.resource.full_name) for c in candidates]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
@@ -73,6 +74,7 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
 
 
 class ConflictForm(forms.ModelForm):
@@ -89,3 +91,4 @@ class ConflictForm(forms.ModelForm):
         self.fields["unit"].help_text = _("Till exempel där du får vård eller arbetar.")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token

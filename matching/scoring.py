@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower, StrIndex
+from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Lower, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -143,16 +143,22 @@ def require_training() -> bool:
 
 def over_monthly_limit(wish: Wish) -> QuerySet:
     """People whose own limit for the wanted month is already reached (yes-answers count)."""
+    return ExperienceResource.objects.filter(_limit_reached(wish)).values("pk")
+
+
+def _limit_reached(wish: Wish) -> Q:
+    """The condition of over_monthly_limit(), found from the month's few committed inquiries
+    (a limit of 0 is reached without any) instead of counting every person's inquiries."""
     first, last = wish.month
-    in_month = Q(inquiries__request__starts_on__range=(first, last)) | Q(
-        inquiries__request__starts_on__isnull=True, inquiries__sent_at__date__range=(first, last)
+    in_month = Q(request__starts_on__range=(first, last)) | Q(request__starts_on__isnull=True, sent_at__date__range=(first, last))
+    reached = (
+        Inquiry.objects.filter(Q(status__in=COMMITTED) & in_month)
+        .values("resource_id", "resource__max_assignments_per_month")
+        .annotate(committed=Count("pk"))
+        .filter(committed__gte=F("resource__max_assignments_per_month"))
+        .values("resource_id")
     )
-    return (
-        ExperienceResource.objects.filter(max_assignments_per_month__isnull=False)
-        .annotate(committed=Count("inquiries", filter=Q(inquiries__status__in=COMMITTED) & in_month))
-        .filter(committed__gte=F("max_assignments_per_month"))
-        .values("pk")
-    )
+    return Q(max_assignments_per_month=0) | Q(pk__in=reached)
 
 
 def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
@@ -166,7 +172,7 @@ def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
     if wish.request_id is not None:
         qs = qs.exclude(pk__in=Inquiry.objects.filter(request_id=wish.request_id).values("resource_id"))
     qs = qs.exclude(pk__in=Conflict.objects.filter(unit_id=wish.unit_id).values("resource_id"))
-    return qs.exclude(pk__in=over_monthly_limit(wish))
+    return qs.exclude(_limit_reached(wish))
 
 
 def broken_rules(resource: ExperienceResource, wish: Wish) -> list[str]:
@@ -192,6 +198,17 @@ def _flag(condition) -> Case:
     return Case(When(condition, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
 
 
+class _Lower(Lower):
+    """LOWER() that agrees with Python's str.lower() on Swedish names: SQLite's lower() changes
+    only A-Z, so "Åtvidaberg" stayed "Åtvidaberg" there and never matched "åtvidaberg"."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        for letter in "ÅÄÖÉÜ":
+            sql, params = f"REPLACE({sql}, %s, %s)", (*params, letter, letter.lower())
+        return sql, params
+
+
 def _older_than(wish: Wish, days: int) -> Q:
     cutoff = wish.now - timedelta(days=days)
     return (Q(last_asked__isnull=True) | Q(last_asked__lt=cutoff)) & (
@@ -199,34 +216,42 @@ def _older_than(wish: Wish, days: int) -> Q:
     )
 
 
+class PerPerson(ExpressionWrapper):
+    """A value of the person's own row (or of a subquery on it): one per person, never a GROUP BY key.
+
+    The fairness facts are aggregates over the person's inquiries, so the ranking is grouped
+    by the person; left alone, Django would also group by every criterion's CASE expression.
+    """
+
+    def get_group_by_cols(self):
+        return []
+
+
 def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> QuerySet:
     """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100)."""
     through_areas = ExperienceResource.areas.through.objects
     through_persp = ExperienceResource.perspectives.through.objects
     through_kinds = ExperienceResource.contribution_types.through.objects
-    asked = Inquiry.objects.filter(resource=OuterRef("pk"))
+    # EXISTS, not IN: PostgreSQL hashes it when ranking the whole pool and looks it up by index
+    # when the values are wanted for a page of people.
+    mine = Q(experienceresource_id=OuterRef("pk"))
     year_ago = wish.now - timedelta(days=365)
     qs = qs.annotate(
-        last_asked=Subquery(asked.order_by("-sent_at").values("sent_at")[:1]),
-        asked_12m=Coalesce(
-            Subquery(asked.filter(sent_at__gte=year_ago).order_by().values("resource").annotate(n=Count("pk")).values("n")[:1]),
-            0,
-        ),
-        muni_at=StrIndex(Value(wish.location), Lower("municipality")),
+        last_asked=Max("inquiries__sent_at"),
+        asked_12m=Count("inquiries", filter=Q(inquiries__sent_at__gte=year_ago)),
+        muni_at=StrIndex(Value(wish.location), _Lower("municipality")),
     )
     c = {}
     if wish.area_ids:
-        hits = [_flag(Q(pk__in=through_areas.filter(experiencearea_id=a).values("experienceresource_id"))) for a in wish.area_ids]
+        hits = [_flag(Exists(through_areas.filter(mine, experiencearea_id=a))) for a in wish.area_ids]
         c["areas"] = sum(hits[1:], hits[0]) / Value(float(len(hits)))
     else:
         c["areas"] = Value(0.0)
     c["perspective"] = (
-        _flag(Q(pk__in=through_persp.filter(perspective_id__in=wish.perspective_ids).values("experienceresource_id")))
-        if wish.perspective_ids
-        else Value(0.0)
+        _flag(Exists(through_persp.filter(mine, perspective_id__in=wish.perspective_ids))) if wish.perspective_ids else Value(0.0)
     )
     c["kind"] = (
-        _flag(Q(pk__in=through_kinds.filter(contributiontype_id__in=wish.contribution_ids).values("experienceresource_id")))
+        _flag(Exists(through_kinds.filter(mine, contributiontype_id__in=wish.contribution_ids)))
         if wish.contribution_ids
         else Value(0.0)
     )
@@ -261,11 +286,11 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> Q
         default=Value(0.0),
         output_field=FloatField(),
     )
-    qs = qs.annotate(**{f"c_{name}": expr for name, expr in c.items()})
+    qs = qs.annotate(**{f"c_{name}": PerPerson(expr, output_field=FloatField()) for name, expr in c.items()})
     factors = score_factors(wish, weights)
     terms = [F(f"c_{name}") * Value(factor) for name, factor in factors.items() if factor]
     score = sum(terms[1:], terms[0]) if terms else Value(0.0)
-    return qs.annotate(score=ExpressionWrapper(score, output_field=FloatField()))
+    return qs.annotate(score=PerPerson(score, output_field=FloatField()))
 
 
 def score_factors(wish: Wish, weights: MatchingWeights) -> dict[str, float]:

@@ -108,6 +108,8 @@ def send_inquiries(
     }
     if not by_hand:
         allowed = set(eligible(wish).filter(pk__in=ids).values_list("pk", flat=True))
+        # Already asked for this request (a double click): skipped below, not "no longer eligible".
+        allowed |= set(Inquiry.objects.filter(request=locked, resource__in=ids).values_list("resource_id", flat=True))
         refused = [r for r in resources if r.pk not in allowed]
         if refused:
             names = ", ".join(r.full_name for r in refused)

@@ -212,6 +212,11 @@ class NoteForm(forms.Form):
         label=_("Intern anteckning (syns inte för verksamheten)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
+    def __init__(self, *args, **kwargs):
+        # It shares the page with the message form: its own ids, so each label finds its field.
+        kwargs.setdefault("auto_id", "id_note_%s")
+        super().__init__(*args, **kwargs)
+
 
 class JoinUnitForm(forms.Form):
     unit = forms.ModelChoiceField(

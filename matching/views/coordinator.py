@@ -83,7 +83,8 @@ def shortlist_view(request, pk):
             "query": query,
             "found": found,
             "hand_form": HandPickForm(initial={"deadline": default_deadline(unit_request)}),
-            "selected": set(form["people"].value() or []) if request.method == "POST" else set(),
+            # The posted values are strings; the template compares them with the people's integer ids.
+            "selected": {int(v) for v in form["people"].value() or [] if str(v).isdigit()} if request.method == "POST" else set(),
         },
         status=status,
     )
