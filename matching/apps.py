@@ -11,6 +11,7 @@ class MatchingConfig(AppConfig):
         from matching import panels
         from registry import panels as registry_panels
         from requests_app import panels as request_panels
+        from requests_app import timeline
         from requests_app.signals import request_status_changed
 
         audit.track(self.get_model("Conflict"), masked={"note"})
@@ -19,4 +20,5 @@ class MatchingConfig(AppConfig):
         registry_panels.POOL_PAGE.append(panels.spread_panel)
         request_panels.TRIAGE_PAGE.append(panels.triage_panel)
         request_panels.UNIT_PAGE.append(panels.unit_panel)
+        timeline.LABELS.update(panels.TIMELINE_LABELS)
         request_status_changed.connect(panels.on_request_status_changed, dispatch_uid="matching.close_inquiries")

@@ -49,6 +49,10 @@ def send_closed(inquiry: Inquiry) -> None:
     _to_person(inquiry, key="matching.closed", template="closed")
 
 
+def send_withdrawn(inquiry: Inquiry) -> None:
+    _to_person(inquiry, key="matching.withdrawn", template="withdrawn")
+
+
 def send_match_to_unit(unit_request: UnitRequest, chosen: list[Inquiry]) -> None:
     addresses = sorted({a.lower() for a in [unit_request.contact_email, getattr(unit_request.created_by, "email", "")] if a})
     link = settings.SITE_URL + reverse("requests_app:unit_request", args=[unit_request.pk])

@@ -23,9 +23,10 @@ class SendForm(forms.Form):
         help_text=_("Kommer med i e-posten. Skriv inget om verksamhetens interna förhållanden."),
     )
 
-    def __init__(self, *args, candidates=(), **kwargs):
+    def __init__(self, *args, candidates=(), asked=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].choices = [(c.resource.pk, c.resource.full_name) for c in candidates]
+        # People asked a moment ago stay valid choices, so a double click is not an error.
+        self.fields["people"].choices = [(c.resource.pk, c.resource.full_name) for c in candidates] + [(pk, "") for pk in asked]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has the token

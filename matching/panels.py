@@ -1,13 +1,26 @@
 """Matching's sections on registry and request pages, and what it does when a request closes."""
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from matching.enums import InquiryStatus
 from matching.forms import ConflictForm
 from matching.models import Conflict, Inquiry
 from matching.selectors import inquiries_for_request, spread
-from matching.services import close_open_inquiries
+from matching.services import close_open_inquiries, tell_chosen_withdrawn
 from requests_app.enums import CLOSED_STATUSES, RequestStatus
+
+TIMELINE_LABELS = {
+    "matching.inquiry.sent": _("Förfrågan skickad till en erfarenhetsresurs"),
+    "matching.inquiry.sent_by_hand": _("Förfrågan skickad till en erfarenhetsresurs (tillagd för hand)"),
+    "matching.inquiry.yes": _("En erfarenhetsresurs tackade ja"),
+    "matching.inquiry.no": _("En erfarenhetsresurs tackade nej"),
+    "matching.inquiry.expired": _("En förfrågan gick ut utan svar"),
+    "matching.inquiry.chosen": _("En erfarenhetsresurs valdes"),
+    "matching.inquiry.not_needed": _("En erfarenhetsresurs behövdes inte"),
+    "matching.inquiry.cancelled": _("En förfrågan till en erfarenhetsresurs stängdes"),
+    "matching.inquiry.reminded": _("Påminnelse skickad till en erfarenhetsresurs"),
+}
 
 
 def triage_panel(http_request, unit_request) -> str:
@@ -50,3 +63,5 @@ def spread_panel(http_request) -> str:
 def on_request_status_changed(sender, *, unit_request, previous, actor, **kwargs) -> None:
     if unit_request.status in CLOSED_STATUSES:
         close_open_inquiries(unit_request, actor=actor)
+    if unit_request.status == RequestStatus.WITHDRAWN and previous == RequestStatus.MATCHED:
+        tell_chosen_withdrawn(unit_request)

@@ -251,6 +251,12 @@ def close_open_inquiries(unit_request: UnitRequest, *, actor) -> int:
     return closed
 
 
+def tell_chosen_withdrawn(unit_request: UnitRequest) -> None:
+    """The unit called off an assignment people were already chosen for: they hear it from us."""
+    for inquiry in Inquiry.objects.filter(request=unit_request, status=InquiryStatus.CHOSEN).select_related("resource"):
+        emails.send_withdrawn(inquiry)
+
+
 # --- the sweeps (Celery beat) -----------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import RoleGrant, User
+from matching.models import Conflict, Inquiry
 from registry.enums import ResourceStatus
 from registry.models import Event, ExperienceResource
+from requests_app.enums import RequestStatus
 from requests_app.models import CareUnit, UnitRequest
 from requests_app.services import submit_request
 
@@ -95,14 +97,51 @@ def submitted_request(**kwargs) -> UnitRequest:
     return submit_request(UnitRequestFactory(**kwargs), actor=kwargs.get("created_by"))
 
 
+def request_at(status: str, **kwargs) -> UnitRequest:
+    """A submitted request moved straight to `status` (no transition, no mail, no log)."""
+    unit_request = submitted_request(**kwargs)
+    UnitRequest.objects.filter(pk=unit_request.pk).update(status=status)
+    unit_request.refresh_from_db()
+    return unit_request
+
+
+def active_resource(**kwargs) -> ExperienceResource:
+    """Someone the shortlist may propose: active and through the introduction training."""
+    kwargs.setdefault("training_completed_on", date(2025, 9, 1))
+    return ExperienceResourceFactory(**kwargs)
+
+
+class InquiryFactory(factory.django.DjangoModelFactory):
+    """An inquiry waiting for an answer, on a request under matching."""
+
+    class Meta:
+        model = Inquiry
+
+    request = factory.LazyFunction(lambda: request_at(RequestStatus.MATCHING))
+    resource = factory.LazyFunction(active_resource)
+    deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=5))
+
+
+class ConflictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conflict
+
+    resource = factory.LazyFunction(active_resource)
+    unit = factory.SubFactory(CareUnitFactory)
+
+
 __all__ = [
     "PASSWORD",
     "TOTP_SECRET",
     "CareUnitFactory",
+    "ConflictFactory",
     "EventFactory",
     "ExperienceResourceFactory",
+    "InquiryFactory",
     "Role",
     "UnitRequestFactory",
     "UserFactory",
+    "active_resource",
+    "request_at",
     "submitted_request",
 ]

@@ -45,11 +45,18 @@ def shortlist_view(request, pk):
     limit = _limit(request)
     wish = Wish.of(unit_request)
     candidates, total = shortlist(unit_request, limit=limit, wish=wish)
-    form = SendForm(request.POST or None, candidates=candidates, initial={"deadline": default_deadline(unit_request)})
+    asked = set(unit_request.inquiries.values_list("resource_id", flat=True)) if request.method == "POST" else set()
+    form = SendForm(
+        request.POST or None, candidates=candidates, asked=asked, initial={"deadline": default_deadline(unit_request)}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            chosen = [c.resource for c in candidates if c.resource.pk in set(form.cleaned_data["people"])]
+            picked = set(form.cleaned_data["people"])
+            chosen = [c.resource for c in candidates if c.resource.pk in picked]
+            if not chosen and picked <= asked:
+                messages.info(request, _("De valda är redan tillfrågade."))
+                return redirect("matching:answers", pk=pk)
             try:
                 sent = send_inquiries(
                     unit_request,
