@@ -263,7 +263,8 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> Q
     if wish.format == Format.DIGITAL:
         c["place"] = _flag(Q(can_digital=True))
     else:
-        near = Q(can_on_site=True) & same_place
+        # With no place given there is nothing to be near: anyone who can come is as good.
+        near = Q(can_on_site=True) & same_place if wish.location else Q(can_on_site=True)
         if wish.format == Format.BOTH:
             near |= Q(can_digital=True)
         c["place"] = Case(
@@ -399,10 +400,12 @@ def explain(resource: ExperienceResource, components: dict[str, float], facts: d
         elif place == 1.0:
             if wish.format == Format.BOTH and resource.can_digital:
                 good.append(_("digitalt går bra"))
-            else:
+            elif wish.location:
                 good.append(_("bor i %(municipality)s") % {"municipality": resource.municipality})
+            else:
+                good.append(_("kan vara med på plats"))
         elif place == ON_SITE_ELSEWHERE:
-            lacking.append(_("bor inte på orten") if wish.location else _("kan vara med på plats"))
+            lacking.append(_("bor inte på orten"))
         else:
             lacking.append(_("kan inte vara med på plats"))
     if wish.birth_years:
