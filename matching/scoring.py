@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, Func, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -194,8 +194,20 @@ def broken_rules(resource: ExperienceResource, wish: Wish) -> list[str]:
 # --- the score ---------------------------------------------------------------------------
 
 
+class FloatValue(Value):
+    """A number the database computes with as a float: PostgreSQL reads a bare 1.0 as an exact
+    numeric, and numeric arithmetic over the whole pool is what the ranking spends its time on."""
+
+    def __init__(self, value):
+        super().__init__(float(value), output_field=FloatField())
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = self.as_sql(compiler, connection)
+        return f"({sql})::double precision", params
+
+
 def _flag(condition) -> Case:
-    return Case(When(condition, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    return Case(When(condition, then=FloatValue(1.0)), default=FloatValue(0.0), output_field=FloatField())
 
 
 class _Lower(Lower):
@@ -244,21 +256,23 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> Q
     c = {}
     if wish.area_ids:
         hits = [_flag(Exists(through_areas.filter(mine, experiencearea_id=a))) for a in wish.area_ids]
-        c["areas"] = sum(hits[1:], hits[0]) / Value(float(len(hits)))
+        c["areas"] = sum(hits[1:], hits[0]) / FloatValue(float(len(hits)))
     else:
-        c["areas"] = Value(0.0)
+        c["areas"] = FloatValue(0.0)
     c["perspective"] = (
-        _flag(Exists(through_persp.filter(mine, perspective_id__in=wish.perspective_ids))) if wish.perspective_ids else Value(0.0)
+        _flag(Exists(through_persp.filter(mine, perspective_id__in=wish.perspective_ids)))
+        if wish.perspective_ids
+        else FloatValue(0.0)
     )
     c["kind"] = (
         _flag(Exists(through_kinds.filter(mine, contributiontype_id__in=wish.contribution_ids)))
         if wish.contribution_ids
-        else Value(0.0)
+        else FloatValue(0.0)
     )
     language_q = Q()
     for language in wish.languages:
         language_q |= Q(languages__icontains=language)
-    c["language"] = _flag(language_q) if wish.languages else Value(0.0)
+    c["language"] = _flag(language_q) if wish.languages else FloatValue(0.0)
     same_place = Q(muni_at__gt=0) & ~Q(municipality="")
     if wish.format == Format.DIGITAL:
         c["place"] = _flag(Q(can_digital=True))
@@ -268,29 +282,32 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> Q
         if wish.format == Format.BOTH:
             near |= Q(can_digital=True)
         c["place"] = Case(
-            When(near, then=Value(1.0)),
-            When(can_on_site=True, then=Value(ON_SITE_ELSEWHERE)),
-            default=Value(0.0),
+            When(near, then=FloatValue(1.0)),
+            When(can_on_site=True, then=FloatValue(ON_SITE_ELSEWHERE)),
+            default=FloatValue(0.0),
             output_field=FloatField(),
         )
     if wish.birth_years:
         c["age"] = _flag(Q(birth_year__gte=wish.birth_years[0], birth_year__lte=wish.birth_years[1]))
     else:
-        c["age"] = Value(0.0)
+        c["age"] = FloatValue(0.0)
     c["recency"] = Case(
-        *[When(_older_than(wish, days), then=Value(value)) for days, value in RECENCY_STEPS],
-        default=Value(0.0),
+        *[When(_older_than(wish, days), then=FloatValue(value)) for days, value in RECENCY_STEPS],
+        default=FloatValue(0.0),
         output_field=FloatField(),
     )
     c["frequency"] = Case(
-        *[When(asked_12m__lte=n, then=Value(value)) for n, value in FREQUENCY_STEPS],
-        default=Value(0.0),
+        *[When(asked_12m__lte=n, then=FloatValue(value)) for n, value in FREQUENCY_STEPS],
+        default=FloatValue(0.0),
         output_field=FloatField(),
     )
     qs = qs.annotate(**{f"c_{name}": PerPerson(expr, output_field=FloatField()) for name, expr in c.items()})
     factors = score_factors(wish, weights)
-    terms = [F(f"c_{name}") * Value(factor) for name, factor in factors.items() if factor]
-    score = sum(terms[1:], terms[0]) if terms else Value(0.0)
+    terms = [F(f"c_{name}") * FloatValue(factor) for name, factor in factors.items() if factor]
+    score = sum(terms[1:], terms[0]) if terms else FloatValue(0.0)
+    # Float sums of equal scores can differ in the last bit: rounded to millionths, true ties
+    # stay tied, so fairness (then the id) decides between them.
+    score = Func(score * FloatValue(1e6), function="ROUND", output_field=FloatField()) / FloatValue(1e6)
     return qs.annotate(score=PerPerson(score, output_field=FloatField()))
 
 
@@ -305,7 +322,8 @@ def score_factors(wish: Wish, weights: MatchingWeights) -> dict[str, float]:
 
 def score_from(components: dict[str, float], wish: Wish, weights: MatchingWeights) -> float:
     factors = score_factors(wish, weights)
-    return sum(components[name] * factors[name] for name in CRITERIA)
+    # Rounded to millionths as the SQL score is (see annotate_components).
+    return round(sum(components[name] * factors[name] for name in CRITERIA) * 1e6) / 1e6
 
 
 # --- the same values in Python, for one person (tests and people added by hand) -------------
