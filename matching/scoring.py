@@ -356,10 +356,12 @@ def _months_or_days(days: int) -> str:
     return ngettext("%(n)d dag", "%(n)d dagar", days) % {"n": days}
 
 
-def _names(names: list[str]) -> str:
+def _names(names: list[str], *, either: bool = False) -> str:
+    """ "a, b och c", or with `either` "a, b eller c"."""
     if len(names) <= 1:
         return "".join(names)
-    return _("%(first)s och %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    parts = {"first": ", ".join(names[:-1]), "last": names[-1]}
+    return (_("%(first)s eller %(last)s") if either else _("%(first)s och %(last)s")) % parts
 
 
 @dataclass
@@ -393,8 +395,7 @@ def explain(resource: ExperienceResource, components: dict[str, float], facts: d
         wanted += names
         if components["perspective"] == 0:
             lacking.append(
-                _("inte %(perspective)s")
-                % {"perspective": _names(list(wish.perspective_names.values())).replace(" och ", " eller ")}
+                _("inte %(perspective)s") % {"perspective": _names(list(wish.perspective_names.values()), either=True)}
             )
     if wanted:
         good.append(_("%(things)s som önskat") % {"things": _names(wanted)})
@@ -408,9 +409,7 @@ def explain(resource: ExperienceResource, components: dict[str, float], facts: d
             spoken = [lang for lang in wish.languages if lang in resource.languages.lower()]
             good.append(_("talar %(languages)s") % {"languages": _names(spoken)})
         else:
-            lacking.append(
-                _("har inte angett %(languages)s") % {"languages": _names(list(wish.languages)).replace(" och ", " eller ")}
-            )
+            lacking.append(_("har inte angett %(languages)s") % {"languages": _names(list(wish.languages), either=True)})
     if wish.format:
         place = components["place"]
         if wish.format == Format.DIGITAL:

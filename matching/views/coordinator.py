@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -68,7 +69,11 @@ def shortlist_view(request, pk):
             except MatchingError as exc:
                 messages.error(request, str(exc))
                 return redirect("matching:shortlist", pk=pk)
-            messages.success(request, _("Förfrågan skickades till %(n)d personer.") % {"n": len(sent)})
+            messages.success(
+                request,
+                ngettext("Förfrågan skickades till %(n)d person.", "Förfrågan skickades till %(n)d personer.", len(sent))
+                % {"n": len(sent)},
+            )
             return redirect("matching:answers", pk=pk)
         messages.error(request, _("Något behöver rättas. Se markeringarna i formuläret."))
         status = 400
