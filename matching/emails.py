@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from matching.models import Inquiry
 from notifications.services import queue_email
+from requests_app.emails import unit_link, unit_recipients
 from requests_app.models import UnitRequest
 
 
@@ -54,9 +55,8 @@ def send_withdrawn(inquiry: Inquiry) -> None:
 
 
 def send_match_to_unit(unit_request: UnitRequest, chosen: list[Inquiry]) -> None:
-    addresses = sorted({a.lower() for a in [unit_request.contact_email, getattr(unit_request.created_by, "email", "")] if a})
-    link = settings.SITE_URL + reverse("requests_app:unit_request", args=[unit_request.pk])
-    for address in addresses:
+    link = unit_link(unit_request)
+    for address in unit_recipients(unit_request):
         queue_email(
             key=f"matching.matched:{unit_request.pk}:{address}",
             to=address,

@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from matching import services
 from matching.models import Conflict
 from requests_app.models import CareUnit
 
@@ -76,6 +77,19 @@ class AnswerForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has the token
+
+    def record(self, inquiry, *, via: str, actor=None):
+        """Records the valid form's answer; raises services.MatchingError if it is refused."""
+        data = self.cleaned_data
+        return services.answer(
+            inquiry,
+            yes=data["answer"] == "yes",
+            comment=data["comment"],
+            share_email=data["share_email"],
+            share_phone=data["share_phone"],
+            via=via,
+            actor=actor,
+        )
 
 
 class ConflictForm(forms.ModelForm):

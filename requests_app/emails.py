@@ -7,7 +7,7 @@ from notifications.services import queue_email
 from requests_app.models import RequestMessage, UnitJoinRequest, UnitRequest
 
 
-def _unit_recipients(unit_request: UnitRequest) -> list[str]:
+def unit_recipients(unit_request: UnitRequest) -> list[str]:
     addresses = [unit_request.contact_email, getattr(unit_request.created_by, "email", "")]
     return sorted({a.lower() for a in addresses if a})
 
@@ -23,7 +23,7 @@ def _send(to: list[str], *, key: str, template: str, context: dict) -> None:
         queue_email(key=f"{key}:{address}", to=address, template=f"requests_app/email/{template}", context=context)
 
 
-def _unit_link(unit_request: UnitRequest) -> str:
+def unit_link(unit_request: UnitRequest) -> str:
     return settings.SITE_URL + reverse("requests_app:unit_request", args=[unit_request.pk])
 
 
@@ -33,10 +33,10 @@ def _coordinator_link(unit_request: UnitRequest) -> str:
 
 def send_request_received(unit_request: UnitRequest) -> None:
     _send(
-        _unit_recipients(unit_request),
+        unit_recipients(unit_request),
         key=f"requests.received:{unit_request.pk}",
         template="request_received",
-        context={"request": unit_request, "link": _unit_link(unit_request)},
+        context={"request": unit_request, "link": unit_link(unit_request)},
     )
 
 
@@ -52,10 +52,10 @@ def send_new_request_to_coordinators(unit_request: UnitRequest) -> None:
 def send_message_to_unit(message: RequestMessage) -> None:
     unit_request = message.request
     _send(
-        _unit_recipients(unit_request),
+        unit_recipients(unit_request),
         key=f"requests.message:{message.pk}",
         template="message_to_unit",
-        context={"request": unit_request, "body": message.body, "link": _unit_link(unit_request)},
+        context={"request": unit_request, "body": message.body, "link": unit_link(unit_request)},
     )
 
 
@@ -76,10 +76,10 @@ def send_message_to_coordinators(message: RequestMessage) -> None:
 
 def send_status_to_unit(unit_request: UnitRequest) -> None:
     _send(
-        _unit_recipients(unit_request),
+        unit_recipients(unit_request),
         key=f"requests.status:{unit_request.pk}:{unit_request.status}",
         template="status_changed",
-        context={"request": unit_request, "link": _unit_link(unit_request)},
+        context={"request": unit_request, "link": unit_link(unit_request)},
     )
 
 

@@ -19,7 +19,6 @@ from matching.services import (
     SENDABLE,
     MatchingError,
     add_conflict,
-    answer,
     confirm_choice,
     default_deadline,
     remove_conflict,
@@ -174,15 +173,7 @@ def record_answer(request, pk, inquiry_pk):
         messages.error(request, _("Välj ja eller nej."))
         return redirect("matching:answers", pk=pk)
     try:
-        answer(
-            inquiry,
-            yes=form.cleaned_data["answer"] == "yes",
-            comment=form.cleaned_data["comment"],
-            share_email=form.cleaned_data["share_email"],
-            share_phone=form.cleaned_data["share_phone"],
-            via=AnsweredVia.COORDINATOR,
-            actor=request.user,
-        )
+        form.record(inquiry, via=AnsweredVia.COORDINATOR, actor=request.user)
     except MatchingError as exc:
         messages.error(request, str(exc))
         return redirect("matching:answers", pk=pk)

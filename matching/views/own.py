@@ -11,7 +11,7 @@ from matching.enums import AnsweredVia, InquiryStatus
 from matching.forms import AnswerForm, ConflictForm
 from matching.models import Conflict
 from matching.selectors import own_inquiries
-from matching.services import MatchingError, add_conflict, answer, remove_conflict
+from matching.services import MatchingError, add_conflict, remove_conflict
 from registry.selectors import own_resource
 
 
@@ -45,15 +45,7 @@ def inquiry_detail(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                answer(
-                    inquiry,
-                    yes=form.cleaned_data["answer"] == "yes",
-                    comment=form.cleaned_data["comment"],
-                    share_email=form.cleaned_data["share_email"],
-                    share_phone=form.cleaned_data["share_phone"],
-                    via=AnsweredVia.OWN_PAGE,
-                    actor=request.user,
-                )
+                form.record(inquiry, via=AnsweredVia.OWN_PAGE, actor=request.user)
             except MatchingError as exc:
                 messages.error(request, str(exc))
                 return redirect("matching:own_inquiry", pk=pk)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from matching.enums import AnsweredVia, InquiryStatus
 from matching.forms import AnswerForm
-from matching.services import MatchingError, answer, inquiry_from_token
+from matching.services import MatchingError, inquiry_from_token
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,14 +27,7 @@ def answer_by_link(request, token):
         if not form.is_valid():
             return render(request, "matching/answer.html", context, status=400)
         try:
-            recorded = answer(
-                inquiry,
-                yes=form.cleaned_data["answer"] == "yes",
-                comment=form.cleaned_data["comment"],
-                share_email=form.cleaned_data["share_email"],
-                share_phone=form.cleaned_data["share_phone"],
-                via=AnsweredVia.LINK,
-            )
+            recorded = form.record(inquiry, via=AnsweredVia.LINK)
         except MatchingError as exc:
             context["error"] = str(exc)
             return render(request, "matching/answer.html", context, status=409)
