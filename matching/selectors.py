@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils import timezone
 
@@ -94,28 +96,47 @@ def people_to_add_by_hand(unit_request: UnitRequest, query: str) -> QuerySet[Exp
 
 
 def spread(months: int = 12) -> dict:
-    """How inquiries and assignments spread over the active pool in the last `months` months."""
+    """How inquiries and assignments spread over the active pool in the last `months` months.
+
+    Two queries whatever the size of the pool: how many people are active, and how many of
+    them were asked (and used) how many times, as a few rows of (asked, used, people).
+    """
     since = timezone.now() - timedelta(days=round(months * 30.4))
-    active = ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE)
-    rows = list(
-        active.annotate(
-            asked=Count("inquiries", filter=Q(inquiries__sent_at__gte=since)),
-            used=Count("inquiries", filter=Q(inquiries__sent_at__gte=since, inquiries__status=InquiryStatus.CHOSEN)),
-        ).values_list("asked", "used")
+    active = ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE).count()
+    per_person = (
+        Inquiry.objects.filter(resource__status=ResourceStatus.ACTIVE, sent_at__gte=since)
+        .values("resource_id")
+        .annotate(asked=Count("pk"), used=Count("pk", filter=Q(status=InquiryStatus.CHOSEN)))
+        .values("asked", "used")
     )
+    # Django cannot group by an aggregate, so its SQL is wrapped; every value stays a parameter.
+    sql, params = per_person.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT asked, used, COUNT(*) FROM ({sql}) per_person GROUP BY asked, used", params)  # noqa: S608
+        pairs = cursor.fetchall()
+    asked, used = Counter(), Counter()
+    for n_asked, n_used, people in pairs:
+        asked[n_asked] += people
+        used[n_used] += people
+    asked[0] += active - sum(people for *_pair, people in pairs)
     return {
-        "active": len(rows),
-        "inquiries": _share([asked for asked, _used in rows]),
-        "assignments": _share([used for _asked, used in rows]),
-        "never_asked": sum(1 for asked, _used in rows if asked == 0),
+        "active": active,
+        "inquiries": _share(asked, active),
+        "assignments": _share(used, active),
+        "never_asked": asked[0],
     }
 
 
-def _share(counts: list[int]) -> dict:
-    """The total, and the share of it that went to the busiest tenth of the people."""
-    total = sum(counts)
-    if not counts or not total:
-        return {"total": total, "people": sum(1 for c in counts if c), "top_tenth_share": None}
-    tenth = max(1, len(counts) // 10)
-    top = sum(sorted(counts, reverse=True)[:tenth])
-    return {"total": total, "people": sum(1 for c in counts if c), "top_tenth_share": round(100 * top / total)}
+def _share(people_by_count: Counter, active: int) -> dict:
+    """The total, and the share of it that went to the busiest tenth of the active people."""
+    total = sum(count * people for count, people in people_by_count.items())
+    reached = sum(people for count, people in people_by_count.items() if count)
+    if not active or not total:
+        return {"total": total, "people": reached, "top_tenth_share": None}
+    left, top = max(1, active // 10), 0
+    for count in sorted(people_by_count, reverse=True):
+        take = min(left, people_by_count[count])
+        top, left = top + take * count, left - take
+        if not left:
+            break
+    return {"total": total, "people": reached, "top_tenth_share": round(100 * top / total)}

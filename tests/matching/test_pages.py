@@ -12,6 +12,7 @@ from accounts.models import AuditEntry
 from matching import services
 from matching.enums import InquiryStatus
 from matching.models import Conflict, Inquiry, MatchingWeights
+from matching.selectors import spread
 from registry.enums import ResourceStatus
 from registry.models import ExperienceArea, ExperienceResource
 from requests_app.enums import RequestStatus
@@ -202,7 +203,7 @@ def test_the_pool_page_shows_how_inquiries_and_assignments_spread(client, login,
 
     assert "Hur uppdragen sprids, senaste 12 månaderna" in page
     assert "9 till 5 personer; den mest tillfrågade tiondelen fick 56 %" in page  # 5 of 9
-    assert "1 till 1 personer; den mest anlitade tiondelen fick 100 %" in page
+    assert "1 till 1 person; den mest anlitade tiondelen fick 100 %" in page
     assert "5 av 10" in page  # never asked in the last 12 months
 
 
@@ -215,6 +216,35 @@ def test_the_spread_without_any_inquiries(client, login, coordinator):
 
     assert "0 till 0 personer</dd>" in page
     assert "3 av 3" in page
+
+
+def test_the_busiest_tenth_is_counted_in_people_even_when_counts_tie(db):
+    people = [active_resource() for _ in range(20)]  # a tenth is 2 people
+    for person in people[:3]:
+        for _ in range(2):
+            InquiryFactory(resource=person)
+    InquiryFactory(resource=people[3], status=InquiryStatus.CHOSEN)
+
+    result = spread()
+
+    assert result["active"] == 20
+    assert result["inquiries"] == {"total": 7, "people": 4, "top_tenth_share": 57}  # 2 + 2 of 7
+    assert result["assignments"] == {"total": 1, "people": 1, "top_tenth_share": 100}
+    assert result["never_asked"] == 16
+
+
+@pytest.mark.parametrize("people", [1, 30])
+def test_the_spread_runs_the_same_queries_whatever_the_size_of_the_pool(db, people):
+    for i in range(people):
+        person = active_resource()
+        for _ in range(i % 4):
+            InquiryFactory(resource=person)
+
+    with CaptureQueriesContext(connection) as ctx:
+        result = spread()
+
+    assert result["active"] == people
+    assert len(ctx.captured_queries) == 2
 
 
 # --- conflicts of interest --------------------------------------------------------------------

@@ -92,4 +92,4 @@ def test_pool_list_runs_a_fixed_number_of_queries(client, coordinator, login, ro
         response = client.get("/samordning/resurser/", {"area": cancer.pk, "q": "", "order": "name"})
     assert response.status_code == 200
     assert len(response.context["resources"]) == rows
-    assert len(ctx.captured_queries) == 16  # 15 for the list, 1 for the spread panel under it (matching)
+    assert len(ctx.captured_queries) == 17  # 15 for the list, 2 for the spread panel under it (matching)
