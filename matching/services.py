@@ -237,7 +237,7 @@ def confirm_choice(unit_request: UnitRequest, chosen: list[Inquiry], *, actor) -
             set_inquiry_status(inquiry, InquiryStatus.NOT_NEEDED, actor=actor)
         elif inquiry.status == InquiryStatus.SENT:
             set_inquiry_status(inquiry, InquiryStatus.CANCELLED, actor=actor)
-    matched = set_request_status(locked, RequestStatus.MATCHED, actor=actor)
+    matched = set_request_status(locked, RequestStatus.MATCHED, actor=actor, tell_unit=False)
     emails.send_match_to_unit(matched, list(Inquiry.objects.filter(pk__in=ids).select_related("resource")))
     return matched
 

@@ -170,8 +170,13 @@ def set_request_status(
     reason: str = "",
     expected_version: int | None = None,
     by_unit: bool = False,
+    tell_unit: bool = True,
 ) -> UnitRequest:
-    """The one way a request changes status: guard, lock, change, log, mail."""
+    """The one way a request changes status: guard, lock, change, log, mail.
+
+    tell_unit=False leaves out the unit's status mail, for a caller that sends the unit a
+    fuller one of its own (matching says who was chosen when it confirms the match).
+    """
     locked = _lock(unit_request, expected_version)
     current = RequestStatus(locked.status)
     target = RequestStatus(target)
@@ -196,7 +201,7 @@ def set_request_status(
         # The question is a message in the thread, so the unit's answer lands beside it.
         question = RequestMessage.objects.create(request=locked, author=actor, from_unit=False, body=reason)
         emails.send_message_to_unit(question)
-    elif target in (RequestStatus.DECLINED, RequestStatus.MATCHED, RequestStatus.COMPLETED):
+    elif target in (RequestStatus.DECLINED, RequestStatus.MATCHED, RequestStatus.COMPLETED) and tell_unit:
         emails.send_status_to_unit(locked)
     elif target == RequestStatus.WITHDRAWN and by_unit:
         emails.send_withdrawn_to_coordinators(locked)

@@ -585,6 +585,8 @@ def test_confirming_the_choice_tells_everyone(client, login, coordinator, req, a
         "eva": InquiryStatus.CANCELLED,
     }
     assert recipients("matched_unit") == ["karin.vardsson@regionexempel.se", "verksamhet@regionexempel.se"]
+    # one mail to each at the unit: who was chosen, not also the plain "status changed" mail
+    assert not OutboundEmail.objects.filter(template="requests_app/email/status_changed").exists()
     for message in mails("matched_unit"):
         assert "- Bo Berg, bo.berg@exempel.se\n" in message.body_text
         assert "070-111 22 33" not in message.body_text  # Bo did not agree to share his phone
