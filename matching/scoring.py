@@ -175,20 +175,37 @@ def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
     return qs.exclude(_limit_reached(wish))
 
 
-def broken_rules(resource: ExperienceResource, wish: Wish) -> list[str]:
-    """The hard rules one person breaks, in words: shown when a coordinator adds someone by hand."""
-    broken = []
-    if resource.status != ResourceStatus.ACTIVE:
-        broken.append(_("är inte aktiv (%(status)s)") % {"status": resource.get_status_display().lower()})
-    if require_training() and resource.training_completed_on is None:
-        broken.append(_("har inte gått introduktionsutbildningen"))
-    if wish.dates and resource.away_periods.filter(starts_on__lte=wish.dates[1], ends_on__gte=wish.dates[0]).exists():
-        broken.append(_("är borta de önskade datumen"))
-    if Conflict.objects.filter(resource=resource, unit_id=wish.unit_id).exists():
-        broken.append(_("har jäv mot verksamheten"))
-    if over_monthly_limit(wish).filter(pk=resource.pk).exists():
-        broken.append(_("har nått sin egen gräns för uppdrag den månaden"))
-    return broken
+def broken_rules(people: list[ExperienceResource], wish: Wish) -> dict[int, list[str]]:
+    """The hard rules each person breaks, in words: shown when a coordinator adds people by hand.
+
+    Three queries for any number of people: who of them is away, has a conflict with the
+    unit, or has reached their own monthly limit.
+    """
+    ids = [person.pk for person in people]
+    away = set()
+    if wish.dates:
+        away = set(
+            AwayPeriod.objects.filter(resource_id__in=ids, starts_on__lte=wish.dates[1], ends_on__gte=wish.dates[0]).values_list(
+                "resource_id", flat=True
+            )
+        )
+    conflicts = set(Conflict.objects.filter(resource_id__in=ids, unit_id=wish.unit_id).values_list("resource_id", flat=True))
+    at_limit = set(over_monthly_limit(wish).filter(pk__in=ids).values_list("pk", flat=True))
+    result = {}
+    for person in people:
+        broken = []
+        if person.status != ResourceStatus.ACTIVE:
+            broken.append(_("är inte aktiv (%(status)s)") % {"status": person.get_status_display().lower()})
+        if require_training() and person.training_completed_on is None:
+            broken.append(_("har inte gått introduktionsutbildningen"))
+        if person.pk in away:
+            broken.append(_("är borta de önskade datumen"))
+        if person.pk in conflicts:
+            broken.append(_("har jäv mot verksamheten"))
+        if person.pk in at_limit:
+            broken.append(_("har nått sin egen gräns för uppdrag den månaden"))
+        result[person.pk] = broken
+    return result
 
 
 # --- the score ---------------------------------------------------------------------------

@@ -79,7 +79,9 @@ def shortlist_view(request, pk):
     query = request.GET.get("sok", "").strip()
     found = []
     if query:
-        found = [(person, broken_rules(person, wish)) for person in people_to_add_by_hand(unit_request, query)]
+        people = list(people_to_add_by_hand(unit_request, query))
+        broken = broken_rules(people, wish)
+        found = [(person, broken[person.pk]) for person in people]
     return render(
         request,
         "matching/shortlist.html",

@@ -14,7 +14,7 @@ from matching.enums import InquiryStatus
 from matching.models import Conflict, Inquiry, MatchingWeights
 from matching.selectors import spread
 from registry.enums import ResourceStatus
-from registry.models import ExperienceArea, ExperienceResource
+from registry.models import AwayPeriod, ExperienceArea, ExperienceResource
 from requests_app.enums import RequestStatus
 from requests_app.models import UnitRequest
 from tests.factories import CareUnitFactory, ConflictFactory, InquiryFactory, active_resource, request_at
@@ -179,6 +179,58 @@ def test_own_inquiries_are_split_into_waiting_and_earlier(client, login, resourc
     assert response.context["earlier"] == [done]
     assert "Film om sömn</a>, " in response.content.decode()
     assert ": vald</li>" in response.content.decode()
+
+
+# --- adding by hand ---------------------------------------------------------------------------
+
+
+def test_the_hand_search_says_which_rules_each_found_person_breaks(client, login, coordinator, req, settings):
+    settings.REGISTRY_REQUIRE_TRAINING = True
+    day = timezone.localdate() + timedelta(days=30)
+    UnitRequest.objects.filter(pk=req.pk).update(starts_on=day, ends_on=None)
+    active_resource(first_name="Ada", last_name="Sökbar")
+    away = active_resource(first_name="Bea", last_name="Sökbar")
+    AwayPeriod.objects.create(resource=away, starts_on=day - timedelta(days=2), ends_on=day)
+    AwayPeriod.objects.create(
+        resource=active_resource(first_name="Ulf", last_name="Sökbar"),
+        starts_on=day + timedelta(days=1),
+        ends_on=day + timedelta(days=9),
+    )
+    ConflictFactory(resource=active_resource(first_name="Cia", last_name="Sökbar"), unit=req.unit)
+    ConflictFactory(resource=active_resource(first_name="Vera", last_name="Sökbar"))  # another unit
+    active_resource(first_name="Dan", last_name="Sökbar", max_assignments_per_month=0)
+    active_resource(first_name="Eli", last_name="Sökbar", status=ResourceStatus.PAUSED, training_completed_on=None)
+    login(client, coordinator)
+
+    page = client.get(f"/samordning/forfragningar/{req.pk}/matchning/", {"sok": "Sökbar"})
+
+    assert {person.first_name: broken for person, broken in page.context["found"]} == {
+        "Ada": [],
+        "Bea": ["är borta de önskade datumen"],
+        "Ulf": [],
+        "Cia": ["har jäv mot verksamheten"],
+        "Vera": [],
+        "Dan": ["har nått sin egen gräns för uppdrag den månaden"],
+        "Eli": ["är inte aktiv (pausad)", "har inte gått introduktionsutbildningen"],
+    }
+    assert "har jäv mot verksamheten" in page.content.decode()
+
+
+def test_the_hand_search_runs_the_same_queries_for_one_person_found_or_many(client, login, coordinator, req):
+    UnitRequest.objects.filter(pk=req.pk).update(starts_on=timezone.localdate() + timedelta(days=30))
+    url = f"/samordning/forfragningar/{req.pk}/matchning/?sok=S%C3%B6kbar"
+    login(client, coordinator)
+    active_resource(last_name="Sökbar")
+    one, response = count_queries(client, url)
+    assert len(response.context["found"]) == 1
+    for i in range(12):
+        person = active_resource(last_name="Sökbar", max_assignments_per_month=i % 2)
+        ConflictFactory(resource=person, unit=req.unit if i % 3 else CareUnitFactory())
+
+    many, response = count_queries(client, url)
+
+    assert len(response.context["found"]) == 13
+    assert many == one
 
 
 # --- the spread on the pool page --------------------------------------------------------------
