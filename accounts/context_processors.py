@@ -21,9 +21,16 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    for role, label, url_name in NAVIGATION:
-        if user.has_role(role):
-            url = reverse(url_name)
-            items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    items = [
+        {"label": label, "url": reverse(url_name), "active": False, "current": ""}
+        for role, label, url_name in NAVIGATION
+        if user.has_role(role)
+    ]
+    # One item is marked: the one whose address is the longest start of this page's, so on
+    # /samordning/forfragningar/… it is "Förfrågningar", not also "Samordning".
+    containing = [item for item in items if request.path.startswith(item["url"])]
+    if containing:
+        item = max(containing, key=lambda item: len(item["url"]))
+        item["active"] = True
+        item["current"] = "page" if request.path == item["url"] else "true"
     return {"nav_items": items}

@@ -75,6 +75,23 @@ def test_navigation_shows_only_own_roles(client, unit_staff, login):
     assert 'href="/ekonomi/"' not in page
 
 
+@pytest.mark.parametrize(
+    ("path", "marked"),
+    [
+        ("/samordning/", ("/samordning/", "page")),
+        ("/samordning/forfragningar/", ("/samordning/forfragningar/", "page")),
+        ("/samordning/resurser/?sok=x", ("/samordning/resurser/", "page")),
+        ("/samordning/resurser/ny/", ("/samordning/resurser/", "true")),
+    ],
+)
+def test_navigation_marks_one_item_the_most_specific(client, coordinator, login, path, marked):
+    login(client, coordinator)
+    page = client.get(path).content.decode()
+    url, current = marked
+    assert page.count("aria-current=") == 1
+    assert f'class="nav-link active" href="{url}" aria-current="{current}"' in page
+
+
 def test_person_with_two_roles_reaches_both(client, db, login):
     from accounts.enums import Role
     from tests.factories import UserFactory
