@@ -133,13 +133,19 @@ def add_by_hand(request, pk):
 def answers_view(request, pk, *, status=200):
     unit_request = _request(pk)
     inquiries = list(inquiries_for_request(unit_request))
+    yes = [i for i in inquiries if i.status == InquiryStatus.YES]
+    waiting = [i for i in inquiries if i.status == InquiryStatus.SENT]
     return render(
         request,
         "matching/answers.html",
         {
             "req": unit_request,
             "inquiries": inquiries,
-            "yes": [i for i in inquiries if i.status == InquiryStatus.YES],
+            "yes": yes,
+            "waiting": waiting,
+            # The state of the answers in one sentence, so the coordinator knows the next step.
+            "enough": bool(unit_request.people_count) and len(yes) >= unit_request.people_count,
+            "short": bool(inquiries) and not waiting and len(yes) < (unit_request.people_count or 1),
             "chosen": [i for i in inquiries if i.status == InquiryStatus.CHOSEN],
             "can_confirm": unit_request.status == "matching",
             "can_send": unit_request.status in SENDABLE,

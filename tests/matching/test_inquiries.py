@@ -645,6 +645,23 @@ def test_an_inquiry_of_another_request_cannot_be_chosen(client, login, coordinat
     assert req.status == RequestStatus.MATCHING
 
 
+def test_the_answers_page_says_what_to_do_next(client, login, coordinator, req, answered):
+    login(client, coordinator)
+    # two of two wanted have said yes (Bo and Cecilia), Eva has not answered
+    page = client.get(answers_url(req)).content.decode()
+    assert "Tillräckligt många har sagt ja. Välj vilka som ska göra uppdraget och bekräfta." in page
+
+    UnitRequest.objects.filter(pk=req.pk).update(people_count=3)
+    page = client.get(answers_url(req)).content.decode()
+    assert "Tillräckligt många" not in page
+    assert "1 har inte svarat ännu." in page
+
+    services.answer(answered["eva"], yes=False)
+    page = client.get(answers_url(req)).content.decode()
+    assert "Alla har svarat, men det behövs fler som säger ja." in page
+    assert f'<a href="/samordning/forfragningar/{req.pk}/matchning/">Fråga fler</a></div>' in page
+
+
 def test_confirming_is_refused_unless_the_request_is_under_matching(client, login, coordinator, req, answered):
     request_services.set_request_status(req, RequestStatus.READY, actor=coordinator)  # sent back to look for more
     before = statuses(answered)
