@@ -84,12 +84,14 @@ def own_inquiries(user) -> QuerySet[Inquiry]:
     return Inquiry.objects.filter(resource__user=user, resource__user__isnull=False).select_related("request", "request__unit")
 
 
-def people_to_add_by_hand(unit_request: UnitRequest, query: str) -> QuerySet[ExperienceResource]:
-    """Anyone in the pool (active, paused or waiting for intake) not yet asked, by name or e-mail."""
+def people_to_add_by_hand(unit_request: UnitRequest, query: str, *, pk: int | None = None) -> QuerySet[ExperienceResource]:
+    """Anyone in the pool (active, paused or waiting for intake) not yet asked, by name or e-mail (or one of them by id)."""
     query = query.strip()
     qs = ExperienceResource.objects.filter(
         status__in=[ResourceStatus.ACTIVE, ResourceStatus.PAUSED, ResourceStatus.INTAKE_BOOKED], erased_at__isnull=True
     ).exclude(inquiries__request=unit_request)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
     for word in query.split()[:4]:
         qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
     return qs.order_by("last_name", "first_name")[:20]

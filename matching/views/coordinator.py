@@ -1,10 +1,7 @@
 """The coordinator's matching pages: the shortlist, adding by hand, the answers and the choice."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -76,12 +73,27 @@ def shortlist_view(request, pk):
             return redirect("matching:answers", pk=pk)
         messages.error(request, _("Något behöver rättas. Se markeringarna i formuläret."))
         status = 400
-    query = request.GET.get("sok", "").strip()
+    return _shortlist_page(
+        request, unit_request, wish=wish, limit=limit, candidates=candidates, total=total, form=form, status=status
+    )
+
+
+def _shortlist_page(request, unit_request, *, wish, limit, candidates, total, form, hand_form=None, status=200):
+    """The shortlist page; `hand_form` is a refused by-hand form, shown with its errors and what was typed."""
+    query = (request.POST if hand_form else request.GET).get("sok", "").strip()
+    people = list(people_to_add_by_hand(unit_request, query)) if query else []
+    posted = hand_form["person"].value() if hand_form else None
+    if posted and str(posted).isdigit() and int(posted) not in {p.pk for p in people}:
+        people = list(people_to_add_by_hand(unit_request, "", pk=int(posted))) + people
+    broken = broken_rules(people, wish)
+    deadline = default_deadline(unit_request)
     found = []
-    if query:
-        people = list(people_to_add_by_hand(unit_request, query))
-        broken = broken_rules(people, wish)
-        found = [(person, broken[person.pk]) for person in people]
+    for person in people:
+        if hand_form is not None and str(person.pk) == str(posted):
+            person_form = hand_form
+        else:
+            person_form = HandPickForm(initial={"person": person.pk, "deadline": deadline}, auto_id=f"hand{person.pk}_%s")
+        found.append((person, broken[person.pk], person_form))
     return render(
         request,
         "matching/shortlist.html",
@@ -95,9 +107,9 @@ def shortlist_view(request, pk):
             "can_send": unit_request.status in SENDABLE,
             "query": query,
             "found": found,
-            "hand_form": HandPickForm(initial={"deadline": default_deadline(unit_request)}),
+            "hand_form": hand_form,
             # The posted values are strings; the template compares them with the people's integer ids.
-            "selected": {int(v) for v in form["people"].value() or [] if str(v).isdigit()} if request.method == "POST" else set(),
+            "selected": {int(v) for v in form["people"].value() or [] if str(v).isdigit()} if form.is_bound else set(),
         },
         status=status,
     )
@@ -107,12 +119,24 @@ def shortlist_view(request, pk):
 @permission_required("matching.match", raise_exception=True)
 def add_by_hand(request, pk):
     unit_request = _request(pk)
-    form = HandPickForm(request.POST)
+    person_id = request.POST.get("person", "")
+    form = HandPickForm(request.POST, auto_id=f"hand{person_id if person_id.isdigit() else ''}_%s")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(reverse("matching:shortlist", args=[pk]) + "?" + urlencode({"sok": request.POST.get("sok", "")}))
+        # Shown again with the errors beside the fields and what was typed kept.
+        wish = Wish.of(unit_request)
+        candidates, total = shortlist(unit_request, wish=wish)
+        send_form = SendForm(candidates=candidates, asked=set(), initial={"deadline": default_deadline(unit_request)})
+        return _shortlist_page(
+            request,
+            unit_request,
+            wish=wish,
+            limit=SHORTLIST_PAGE,
+            candidates=candidates,
+            total=total,
+            form=send_form,
+            hand_form=form,
+            status=400,
+        )
     person = get_object_or_404(resources_for_coordinators(), pk=form.cleaned_data["person"])
     try:
         send_inquiries(
@@ -130,7 +154,9 @@ def add_by_hand(request, pk):
 
 
 @permission_required("matching.match", raise_exception=True)
-def answers_view(request, pk, *, status=200):
+def answers_view(request, pk, *, status=200, answer_form=None, answer_for=None):
+    """The answers and the choice. `answer_form` is a refused phone answer for inquiry `answer_for`,
+    shown open with its error and what was typed."""
     unit_request = _request(pk)
     inquiries = list(inquiries_for_request(unit_request))
     yes = [i for i in inquiries if i.status == InquiryStatus.YES]
@@ -149,7 +175,8 @@ def answers_view(request, pk, *, status=200):
             "chosen": [i for i in inquiries if i.status == InquiryStatus.CHOSEN],
             "can_confirm": unit_request.status == "matching",
             "can_send": unit_request.status in SENDABLE,
-            "answer_form": AnswerForm(),
+            "answer_form": answer_form,
+            "answer_for": answer_for,
         },
         status=status,
     )
@@ -178,8 +205,7 @@ def record_answer(request, pk, inquiry_pk):
     inquiry = get_object_or_404(Inquiry, request=unit_request, pk=inquiry_pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Välj ja eller nej."))
-        return redirect("matching:answers", pk=pk)
+        return answers_view(request, pk, status=400, answer_form=form, answer_for=inquiry.pk)
     try:
         form.record(inquiry, via=AnsweredVia.COORDINATOR, actor=request.user)
     except MatchingError as exc:

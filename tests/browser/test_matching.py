@@ -119,7 +119,18 @@ def test_coordinator_asks_two_people_from_the_shortlist(page, axe, sign_in_as, c
     page.get_by_role("button", name="Sök", exact=True).click()
     page.wait_for_selector("text=David Dahl (aktiv")
     axe(page)
-    page.get_by_label("Varför just den här personen?").fill("Har varit med i liknande arbete förut.")
+    # Sent without a reason: the error is beside the field, linked from the summary, and the
+    # deadline typed is kept.
+    page.get_by_role("button", name="Skicka förfrågan till David Dahl").click()
+    page.wait_for_selector("#hand-errors")
+    reason = page.get_by_label("Varför just den här personen?")
+    assert reason.get_attribute("aria-invalid") == "true"
+    error_id = next(i for i in reason.get_attribute("aria-describedby").split() if i.endswith("_error"))
+    assert page.locator(f"#{error_id}").inner_text() == "Skriv varför du lägger till personen för hand."
+    page.locator("#hand-errors a").click()
+    assert reason.evaluate("field => document.activeElement === field")
+    axe(page)
+    reason.fill("Har varit med i liknande arbete förut.")
     page.get_by_role("button", name="Skicka förfrågan till David Dahl").click()
     page.wait_for_selector("text=David Dahl har fått förfrågan.")
     assert "För hand: Har varit med i liknande arbete förut." in page.locator("main").inner_text()
@@ -174,6 +185,17 @@ def test_coordinator_confirms_the_person_who_said_yes(page, axe, sign_in_as, coo
     sign_in_as(coordinator)
     page.goto(f"/samordning/forfragningar/{req.pk}/svar/")
     assert "Gärna!" in page.get_by_role("row").filter(has=page.get_by_role("link", name="Britta Berg")).inner_text()
+    axe(page)
+
+    # A phone answer saved without yes or no: shown open again, the error beside the choice.
+    page.get_by_text("Registrera svar från Cecilia Carlsson (t.ex. per telefon)").click()
+    page.get_by_label("Kommentar", exact=True).fill("Ringde, återkommer")
+    page.get_by_role("button", name="Spara svaret").click()
+    page.wait_for_selector("#answer-errors")
+    assert page.get_by_label("Kommentar", exact=True).input_value() == "Ringde, återkommer"
+    assert page.get_by_role("radio", name="Ja").get_attribute("aria-invalid") == "true"
+    page.locator("#answer-errors a").click()
+    assert page.get_by_role("radio", name="Ja").evaluate("field => document.activeElement === field")
     axe(page)
 
     # Only someone who said yes can be chosen; nothing ticked is refused.

@@ -216,26 +216,43 @@ def test_the_shortlist_form_refuses_someone_no_longer_eligible(client, login, co
     assert mails("inquiry") == []
 
 
-def test_adding_by_hand_requires_a_reason(client, login, coordinator, req, bo):
+def test_adding_by_hand_without_a_reason_says_so_beside_the_field(client, login, coordinator, req, bo):
     login(client, coordinator)
 
     response = client.post(
-        f"{shortlist_url(req)}for-hand/",
-        {"person": bo.pk, "reason": "  ", "deadline": form_deadline(), "sok": "Berg"},
-        follow=True,
+        f"{shortlist_url(req)}for-hand/", {"person": bo.pk, "reason": "  ", "deadline": form_deadline(), "sok": "Berg"}
     )
 
-    assert response.redirect_chain[-1][0] == f"{shortlist_url(req)}?sok=Berg"
-    assert messages_of(response) == ["Skriv varför du lägger till personen för hand."]
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = page.split(f'id="hand{bo.pk}_reason"')[1].split("</div>")[0]
+    assert "Skriv varför du lägger till personen för hand." in field
+    assert f'<a href="#hand{bo.pk}_reason">Skriv varför du lägger till personen för hand.</a>' in page
+    assert f'value="{form_deadline()}"' in page  # the deadline typed is kept
+    assert response.context["query"] == "Berg"
     assert Inquiry.objects.count() == 0
     assert mails("inquiry") == []
+
+
+def test_adding_by_hand_with_a_past_deadline_keeps_the_reason_typed(client, login, coordinator, req, bo):
+    login(client, coordinator)
+    past = timezone.localtime(timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+
+    response = client.post(f"{shortlist_url(req)}for-hand/", {"person": bo.pk, "reason": "Bo kan ämnet väl", "deadline": past})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Bo kan ämnet väl</textarea>" in page
+    assert "Sista svarsdag måste ligga framåt i tiden." in page.split(f'id="hand{bo.pk}_deadline"')[1].split("</div>")[0]
+    assert [person for person, _broken, _form in response.context["found"]] == [bo]  # shown though no search was made
+    assert Inquiry.objects.count() == 0
 
 
 def test_adding_by_hand_asks_even_someone_paused_and_logs_the_reason(client, login, coordinator, req, bo):
     pause(bo, req)
     login(client, coordinator)
     page = client.get(shortlist_url(req), {"sok": "Berg"})
-    assert [(person, broken) for person, broken in page.context["found"]] == [(bo, ["är inte aktiv (pausad)"])]
+    assert [(person, broken) for person, broken, _form in page.context["found"]] == [(bo, ["är inte aktiv (pausad)"])]
 
     response = client.post(
         f"{shortlist_url(req)}for-hand/",
@@ -456,6 +473,24 @@ def test_the_coordinator_records_an_answer_given_by_phone(client, login, coordin
     entry = AuditEntry.objects.get(action="matching.inquiry.yes")
     assert entry.actor == coordinator
     assert entry.data["via"] == "coordinator"
+
+
+def test_a_phone_answer_without_yes_or_no_is_shown_again_with_what_was_typed(client, login, coordinator, req, sent):
+    login(client, coordinator)
+
+    response = client.post(f"{answers_url(req)}{sent.pk}/", {"comment": "Ringde, vill tänka", "share_phone": "on"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'<a href="#a-yes-{sent.pk}">Välj ja eller nej.</a>' in page
+    assert f'<div class="invalid-feedback d-block" id="a-error-{sent.pk}"><strong>Välj ja eller nej.</strong></div>' in page
+    assert f'aria-describedby="a-error-{sent.pk}"' in page
+    assert f'id="a-comment-{sent.pk}" value="Ringde, vill tänka"' in page
+    assert f'id="a-phone-{sent.pk}" checked' in page
+    assert f'id="a-email-{sent.pk}" checked' not in page
+    assert "<details open>" in page
+    sent.refresh_from_db()
+    assert (sent.status, sent.comment) == (InquiryStatus.SENT, "")
 
 
 def test_the_coordinator_cannot_record_an_answer_on_another_requests_inquiry(client, login, coordinator, req, sent):

@@ -204,7 +204,7 @@ def test_the_hand_search_says_which_rules_each_found_person_breaks(client, login
 
     page = client.get(f"/samordning/forfragningar/{req.pk}/matchning/", {"sok": "Sökbar"})
 
-    assert {person.first_name: broken for person, broken in page.context["found"]} == {
+    assert {person.first_name: broken for person, broken, _form in page.context["found"]} == {
         "Ada": [],
         "Bea": ["är borta de önskade datumen"],
         "Ulf": [],
