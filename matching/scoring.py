@@ -10,12 +10,13 @@ holds them together).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, Func, Max, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Lower, StrIndex
+from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Floor, Lower, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -323,8 +324,10 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> Q
     terms = [F(f"c_{name}") * FloatValue(factor) for name, factor in factors.items() if factor]
     score = sum(terms[1:], terms[0]) if terms else FloatValue(0.0)
     # Float sums of equal scores can differ in the last bit: rounded to millionths, true ties
-    # stay tied, so fairness (then the id) decides between them.
-    score = Func(score * FloatValue(1e6), function="ROUND", output_field=FloatField()) / FloatValue(1e6)
+    # stay tied, so fairness (then the id) decides between them. FLOOR(x + 0.5), not ROUND:
+    # SQLite's ROUND takes a half away from zero, PostgreSQL's to even, and score_from must
+    # agree with both.
+    score = Floor(score * FloatValue(1e6) + FloatValue(0.5)) / FloatValue(1e6)
     return qs.annotate(score=PerPerson(score, output_field=FloatField()))
 
 
@@ -340,7 +343,7 @@ def score_factors(wish: Wish, weights: MatchingWeights) -> dict[str, float]:
 def score_from(components: dict[str, float], wish: Wish, weights: MatchingWeights) -> float:
     factors = score_factors(wish, weights)
     # Rounded to millionths as the SQL score is (see annotate_components).
-    return round(sum(components[name] * factors[name] for name in CRITERIA) * 1e6) / 1e6
+    return math.floor(sum(components[name] * factors[name] for name in CRITERIA) * 1e6 + 0.5) / 1e6
 
 
 # --- the same values in Python, for one person (tests and people added by hand) -------------

@@ -599,6 +599,22 @@ def test_the_explanation_says_how_long_since_someone_was_asked(request_for):
     assert not [item for item in candidates[ten_days.pk].explanation.good if "tillfrågad" in item]
 
 
+def test_a_score_exactly_half_a_millionth_rounds_the_same_in_sql_and_python(request_for):
+    # recency 0.25 x 100/128 points = 0.1953125: half a millionth past 0.195312. SQLite's
+    # ROUND goes up, PostgreSQL's and Python's round() to even; the score must not depend on it.
+    (person,) = twins(1)
+    for days_ago in (40, 50, 60, 70):  # last asked 40 days ago; 4 times this year, so frequency 0
+        ask(person, days_ago=days_ago)
+    set_weights(recency=1, frequency=127)
+    wish = Wish.of(request_for)
+
+    [row] = list(ranked(wish, MatchingWeights.current()))
+
+    assert (row["c_recency"], row["c_frequency"]) == (0.25, 0.0)
+    assert row["score"] == 0.195313
+    assert score_from({name: row[f"c_{name}"] for name in CRITERIA}, wish, MatchingWeights.current()) == 0.195313
+
+
 # --- queries -----------------------------------------------------------------------------------
 
 
