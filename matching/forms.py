@@ -104,6 +104,10 @@ class ConflictForm(forms.ModelForm):
         self.fields["unit"].queryset = CareUnit.objects.filter(is_active=True).exclude(pk__in=taken).order_by("name")
         self.fields["unit"].label = _("Verksamhet")
         self.fields["unit"].help_text = _("Till exempel där du får vård eller arbetar.")
+        self.fields["unit"].error_messages.update(
+            required=_("Välj en verksamhet."),
+            invalid_choice=_("Välj en verksamhet i listan. Den kanske redan finns bland jäven."),
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has the token

@@ -46,12 +46,22 @@ def unit_panel(http_request, unit_request) -> str:
     return render_to_string("matching/panels/unit.html", {"chosen": chosen}, request=http_request)
 
 
+# Session key: a conflict form the coordinator sent that was refused, shown again on the person's page.
+REFUSED_CONFLICT = "matching.refused_conflict"
+
+
 def resource_panel(http_request, resource) -> str:
     inquiries = Inquiry.objects.filter(resource=resource).select_related("request").order_by("-sent_at")[:50]
     conflicts = Conflict.objects.filter(resource=resource).select_related("unit")
+    refused = http_request.session.pop(REFUSED_CONFLICT, None)
+    if refused and refused.get("resource") == resource.pk:
+        form = ConflictForm(refused["data"], resource=resource)
+        form.is_valid()  # for its errors
+    else:
+        form = ConflictForm(resource=resource)
     return render_to_string(
         "matching/panels/resource.html",
-        {"resource": resource, "inquiries": inquiries, "conflicts": conflicts, "conflict_form": ConflictForm(resource=resource)},
+        {"resource": resource, "inquiries": inquiries, "conflicts": conflicts, "conflict_form": form},
         request=http_request,
     )
 

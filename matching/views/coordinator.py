@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from rules.contrib.views import permission_required
 from matching.enums import AnsweredVia, InquiryStatus
 from matching.forms import AnswerForm, ConflictForm, HandPickForm, SendForm
 from matching.models import Conflict, Inquiry
+from matching.panels import REFUSED_CONFLICT
 from matching.scoring import Wish, broken_rules
 from matching.selectors import SHORTLIST_PAGE, inquiries_for_request, people_to_add_by_hand, shortlist
 from matching.services import (
@@ -223,9 +225,12 @@ def add_resource_conflict(request, pk):
     if form.is_valid():
         add_conflict(resource, form.cleaned_data["unit"], note=form.cleaned_data["note"], actor=request.user)
         messages.success(request, _("Jävet är sparat. Personen föreslås inte till den verksamheten."))
-    else:
-        messages.error(request, _("Välj en verksamhet."))
-    return redirect("registry:resource_detail", pk=pk)
+        return redirect("registry:resource_detail", pk=pk)
+    # The form sits on the registry's page: what was typed goes back there through the session,
+    # and the panel shows it with the error beside the field.
+    request.session[REFUSED_CONFLICT] = {"resource": resource.pk, "data": {k: request.POST.get(k, "") for k in ("unit", "note")}}
+    messages.error(request, _("Jävet sparades inte. Se markeringen i formuläret."))
+    return redirect(reverse("registry:resource_detail", args=[pk]) + "#conflict-form")
 
 
 @require_POST

@@ -334,9 +334,7 @@ def test_adding_the_same_conflict_twice_keeps_one(client, login, resource_user, 
     again = client.post("/mina-sidor/jav/", {"unit": unit.pk})
 
     assert again.status_code == 400
-    assert again.context["form"].errors["unit"] == [
-        "Välj ett giltigt alternativ. Det valet finns inte bland tillgängliga alternativ."
-    ]
+    assert again.context["form"].errors["unit"] == ["Välj en verksamhet i listan. Den kanske redan finns bland jäven."]
     assert Conflict.objects.filter(resource=me).count() == 1
     assert AuditEntry.objects.filter(action="matching.conflict.created").count() == 1
     assert services.add_conflict(me, unit, actor=None) == Conflict.objects.get()  # the service is safe too
@@ -386,6 +384,29 @@ def test_the_coordinator_adds_and_removes_a_conflict_on_the_persons_page(client,
     assert response.url == page_url
     assert Conflict.objects.count() == 0
     assert AuditEntry.objects.get(action="matching.conflict.deleted").actor == coordinator
+
+
+def test_a_refused_conflict_on_the_persons_page_comes_back_with_the_error_and_the_note(client, login, coordinator, unit):
+    person = active_resource(first_name="Bo", last_name="Berg")
+    other = active_resource(first_name="Cia", last_name="Ek")
+    login(client, coordinator)
+    page_url = f"/samordning/resurser/{person.pk}/"
+
+    response = client.post(f"{page_url}jav/", {"unit": "", "note": "Anhörig arbetar där"})
+
+    assert response.status_code == 302
+    assert response.url == f"{page_url}#conflict-form"
+    page = client.get(page_url).content.decode()
+    assert "Jävet sparades inte. Se markeringen i formuläret." in page
+    field = page.split('id="div_id_unit"')[1].split("</div>\n</div>")[0]
+    assert "Välj en verksamhet." in field
+    assert 'aria-invalid="true"' in field
+    assert 'name="note" value="Anhörig arbetar där"' in page
+    assert Conflict.objects.count() == 0
+    # shown once, and only on that person's page
+    assert "Anhörig arbetar där" not in client.get(page_url).content.decode()
+    client.post(f"{page_url}jav/", {"unit": "", "note": "Bara för Bo"})
+    assert "Bara för Bo" not in client.get(f"/samordning/resurser/{other.pk}/").content.decode()
 
 
 def test_the_coordinator_cannot_remove_a_conflict_through_another_persons_page(client, login, coordinator):
