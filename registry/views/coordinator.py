@@ -36,9 +36,6 @@ class ResourceListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query_string"] = query.urlencode()
         ctx["panels"] = render_panels(POOL_PAGE, self.request)
         return ctx
 

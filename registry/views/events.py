@@ -42,7 +42,6 @@ class EventListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["past"] = self.past
-        ctx["query_string"] = "visa=tidigare" if self.past else ""
         return ctx
 
 

@@ -42,9 +42,6 @@ class BoardView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query_string"] = query.urlencode()
         ctx["summary"] = board_summary()
         ctx["now"] = timezone.now()
         ctx["waiting_statuses"] = WAITING_STATUSES

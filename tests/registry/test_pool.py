@@ -93,3 +93,17 @@ def test_pool_list_runs_a_fixed_number_of_queries(client, coordinator, login, ro
     assert response.status_code == 200
     assert len(response.context["resources"]) == rows
     assert len(ctx.captured_queries) == 17  # 15 for the list, 2 for the spread panel under it (matching)
+
+
+def test_the_pages_of_a_filtered_list_keep_the_filter(client, coordinator, login):
+    for _ in range(51):  # one more than a page
+        ExperienceResourceFactory(status=ResourceStatus.ACTIVE)
+    ExperienceResourceFactory(status=ResourceStatus.PAUSED)
+    login(client, coordinator)
+
+    first = client.get("/samordning/resurser/", {"status": "active", "order": "name"}).content.decode()
+    assert 'href="?status=active&amp;order=name&amp;page=2">Nästa</a>' in first
+
+    second = client.get("/samordning/resurser/", {"status": "active", "order": "name", "page": 2})
+    assert len(second.context["resources"]) == 1
+    assert 'href="?status=active&amp;order=name&amp;page=1">Föregående</a>' in second.content.decode()
