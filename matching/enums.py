@@ -22,7 +22,8 @@ OPEN_INQUIRY = frozenset({InquiryStatus.SENT, InquiryStatus.YES})
 # Which status may follow which. set_inquiry_status() refuses anything else.
 INQUIRY_TRANSITIONS: dict[str, frozenset[str]] = {
     InquiryStatus.SENT: frozenset({InquiryStatus.YES, InquiryStatus.NO, InquiryStatus.EXPIRED, InquiryStatus.CANCELLED}),
-    InquiryStatus.YES: frozenset({InquiryStatus.CHOSEN, InquiryStatus.NOT_NEEDED, InquiryStatus.CANCELLED}),
+    # yes -> no: the person called to say they can no longer take part (recorded by a coordinator)
+    InquiryStatus.YES: frozenset({InquiryStatus.CHOSEN, InquiryStatus.NOT_NEEDED, InquiryStatus.CANCELLED, InquiryStatus.NO}),
     InquiryStatus.NO: frozenset(),
     InquiryStatus.EXPIRED: frozenset(),
     InquiryStatus.CHOSEN: frozenset(),

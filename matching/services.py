@@ -215,6 +215,24 @@ def answer(
 
 
 @transaction.atomic
+def withdraw_yes(inquiry: Inquiry, *, reason: str, actor) -> Inquiry:
+    """A yes taken back before the choice (the person told a coordinator they can no longer come).
+
+    The inquiry becomes a no with the reason as its comment; the person is no longer counted
+    against their monthly limit and can be asked again for other requests.
+    """
+    locked_request = _lock_request(inquiry.request)
+    current = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+    reason = reason.strip()
+    if not reason:
+        raise MatchingError(_("Skriv varför personen inte kan längre."))
+    if current.status != InquiryStatus.YES or locked_request.status not in SENDABLE:
+        raise MatchingError(_("Bara ett ja som ännu inte är valt kan tas tillbaka. Sidan visar hur det ser ut nu."))
+    # Logged as matching.inquiry.no with "from": "yes".
+    return set_inquiry_status(current, InquiryStatus.NO, actor=actor, comment=reason, via=AnsweredVia.COORDINATOR)
+
+
+@transaction.atomic
 def confirm_choice(unit_request: UnitRequest, chosen: list[Inquiry], *, actor) -> UnitRequest:
     """The final choice: the request becomes matched, the unit is told who, the chosen get a
     confirmation, and everyone else still open gets a kind thank-you."""

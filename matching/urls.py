@@ -9,6 +9,7 @@ urlpatterns = [
     path("samordning/forfragningar/<int:pk>/svar/", coordinator.answers_view, name="answers"),
     path("samordning/forfragningar/<int:pk>/svar/bekrafta/", coordinator.confirm, name="confirm"),
     path("samordning/forfragningar/<int:pk>/svar/<int:inquiry_pk>/", coordinator.record_answer, name="record_answer"),
+    path("samordning/forfragningar/<int:pk>/svar/<int:inquiry_pk>/kan-inte/", coordinator.withdraw, name="withdraw"),
     path("samordning/resurser/<int:pk>/jav/", coordinator.add_resource_conflict, name="add_conflict"),
     path(
         "samordning/resurser/<int:pk>/jav/<int:conflict_pk>/ta-bort/",

@@ -22,6 +22,7 @@ from matching.services import (
     default_deadline,
     remove_conflict,
     send_inquiries,
+    withdraw_yes,
 )
 from registry.selectors import resources_for_coordinators
 from requests_app.selectors import requests_for_coordinators
@@ -156,7 +157,7 @@ def add_by_hand(request, pk):
 
 
 @permission_required("matching.match", raise_exception=True)
-def answers_view(request, pk, *, status=200, answer_form=None, answer_for=None):
+def answers_view(request, pk, *, status=200, answer_form=None, answer_for=None, withdraw_for=None):
     """The answers and the choice. `answer_form` is a refused phone answer for inquiry `answer_for`,
     shown open with its error and what was typed."""
     unit_request = _request(pk)
@@ -179,6 +180,8 @@ def answers_view(request, pk, *, status=200, answer_form=None, answer_for=None):
             "can_send": unit_request.status in SENDABLE,
             "answer_form": answer_form,
             "answer_for": answer_for,
+            "withdraw_for": withdraw_for,
+            "withdraw_reason": request.POST.get("reason", "") if withdraw_for else "",
         },
         status=status,
     )
@@ -196,6 +199,23 @@ def confirm(request, pk):
         messages.error(request, str(exc))
         return answers_view(request, pk, status=409)
     messages.success(request, _("Klart! Verksamheten och de valda personerna har fått besked."))
+    return redirect("matching:answers", pk=pk)
+
+
+@require_POST
+@permission_required("matching.match", raise_exception=True)
+def withdraw(request, pk, inquiry_pk):
+    """A yes taken back: the person told the coordinator they can no longer take part."""
+    unit_request = _request(pk)
+    inquiry = get_object_or_404(Inquiry, request=unit_request, pk=inquiry_pk)
+    if not request.POST.get("reason", "").strip():
+        return answers_view(request, pk, status=400, withdraw_for=inquiry.pk)
+    try:
+        withdraw_yes(inquiry, reason=request.POST["reason"], actor=request.user)
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+        return answers_view(request, pk, status=409)
+    messages.success(request, _("Ändrat till nej. Personen räknas inte längre bland dem som kan väljas."))
     return redirect("matching:answers", pk=pk)
 
 

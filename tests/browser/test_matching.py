@@ -52,6 +52,13 @@ def assert_error_links_work(page):
         assert page.locator(href).count() == 1, href
 
 
+def assert_summary_link_focuses(page, summary: str, field) -> None:
+    """The field is marked invalid, and the link in the error summary moves the focus to it."""
+    assert field.get_attribute("aria-invalid") == "true"
+    page.locator(f"{summary} a").first.click()
+    assert field.evaluate("field => document.activeElement === field")
+
+
 def test_coordinator_asks_two_people_from_the_shortlist(page, axe, sign_in_as, coordinator):
     req = ready_request(coordinator, title="Ny patientinformation om diabetes", location="Linköping")
     pool("Britta Berg", "Cecilia Carlsson", "David Dahl")
@@ -124,11 +131,9 @@ def test_coordinator_asks_two_people_from_the_shortlist(page, axe, sign_in_as, c
     page.get_by_role("button", name="Skicka förfrågan till David Dahl").click()
     page.wait_for_selector("#hand-errors")
     reason = page.get_by_label("Varför just den här personen?")
-    assert reason.get_attribute("aria-invalid") == "true"
     error_id = next(i for i in reason.get_attribute("aria-describedby").split() if i.endswith("_error"))
     assert page.locator(f"#{error_id}").inner_text() == "Skriv varför du lägger till personen för hand."
-    page.locator("#hand-errors a").click()
-    assert reason.evaluate("field => document.activeElement === field")
+    assert_summary_link_focuses(page, "#hand-errors", reason)
     axe(page)
     reason.fill("Har varit med i liknande arbete förut.")
     page.get_by_role("button", name="Skicka förfrågan till David Dahl").click()
@@ -193,9 +198,7 @@ def test_coordinator_confirms_the_person_who_said_yes(page, axe, sign_in_as, coo
     page.get_by_role("button", name="Spara svaret").click()
     page.wait_for_selector("#answer-errors")
     assert page.get_by_label("Kommentar", exact=True).input_value() == "Ringde, återkommer"
-    assert page.get_by_role("radio", name="Ja").get_attribute("aria-invalid") == "true"
-    page.locator("#answer-errors a").click()
-    assert page.get_by_role("radio", name="Ja").evaluate("field => document.activeElement === field")
+    assert_summary_link_focuses(page, "#answer-errors", page.get_by_role("radio", name="Ja"))
     axe(page)
 
     # Only someone who said yes can be chosen; nothing ticked is refused.
@@ -224,6 +227,30 @@ def test_coordinator_confirms_the_person_who_said_yes(page, axe, sign_in_as, coo
     axe(page)
     page.goto("/samordning/resurser/")
     page.wait_for_selector("text=Hur uppdragen sprids, senaste 12 månaderna")
+    axe(page)
+
+
+def test_coordinator_records_that_someone_who_said_yes_can_no_longer_come(page, axe, sign_in_as, coordinator):
+    req = ready_request(coordinator, title="Fokusgrupp om väntetider")
+    (britta,) = pool("Britta Berg")
+    (inquiry,) = ask(req, [britta], coordinator)
+    answer(inquiry, yes=True)
+    sign_in_as(coordinator)
+    page.goto(f"/samordning/forfragningar/{req.pk}/svar/")
+
+    page.get_by_text("Britta Berg kan inte längre").click()
+    page.get_by_role("button", name="Ändra svaret till nej").click()
+    page.wait_for_selector("#withdraw-errors")
+    assert_summary_link_focuses(page, "#withdraw-errors", page.get_by_label("Varför? (sparas som personens kommentar)"))
+    axe(page)
+
+    page.get_by_label("Varför? (sparas som personens kommentar)").fill("Har fått förhinder")
+    page.get_by_role("button", name="Ändra svaret till nej").click()
+    page.wait_for_selector("text=Ändrat till nej.")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Britta Berg"))
+    assert "Nej" in row.inner_text()
+    assert "Har fått förhinder" in row.inner_text()
+    assert "Alla har svarat, men det behövs fler som säger ja." in page.locator("main").inner_text()
     axe(page)
 
 

@@ -697,6 +697,71 @@ def test_the_answers_page_says_what_to_do_next(client, login, coordinator, req, 
     assert f'<a href="/samordning/forfragningar/{req.pk}/matchning/">Fråga fler</a></div>' in page
 
 
+def test_a_yes_taken_back_by_phone_becomes_a_no_with_the_reason(client, login, coordinator, req, answered):
+    login(client, coordinator)
+
+    response = client.post(f"{answers_url(req)}{answered['bo'].pk}/kan-inte/", {"reason": "Har fått förhinder"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == answers_url(req)
+    assert messages_of(response) == ["Ändrat till nej. Personen räknas inte längre bland dem som kan väljas."]
+    bo = Inquiry.objects.get(pk=answered["bo"].pk)
+    assert (bo.status, bo.comment, bo.answered_via) == (InquiryStatus.NO, "Har fått förhinder", AnsweredVia.COORDINATOR)
+    assert [i.resource.first_name for i in response.context["yes"]] == ["Cecilia"]
+    entry = AuditEntry.objects.filter(action="matching.inquiry.no").latest("pk")
+    assert (entry.actor, entry.data["from"], entry.data["resource"]) == (coordinator, "yes", bo.resource_id)
+
+
+def test_taking_back_a_yes_needs_a_reason_beside_the_field(client, login, coordinator, req, answered):
+    login(client, coordinator)
+    bo = answered["bo"]
+
+    response = client.post(f"{answers_url(req)}{bo.pk}/kan-inte/", {"reason": "  "})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'<a href="#w-reason-{bo.pk}">Skriv varför personen inte kan längre.</a>' in page
+    assert f'aria-describedby="w-error-{bo.pk}"' in page
+    assert (
+        f'<div class="invalid-feedback d-block" id="w-error-{bo.pk}"><strong>Skriv varför personen inte kan längre.</strong>'
+        in page
+    )
+    bo.refresh_from_db()
+    assert bo.status == InquiryStatus.YES
+
+
+@pytest.mark.parametrize("who", ["david", "eva"])  # a no, and one not answered
+def test_only_a_yes_can_be_taken_back(client, login, coordinator, req, answered, who):
+    before = statuses(answered)
+    login(client, coordinator)
+
+    response = client.post(f"{answers_url(req)}{answered[who].pk}/kan-inte/", {"reason": "Ringde"})
+
+    assert response.status_code == 409
+    assert messages_of(response) == ["Bara ett ja som ännu inte är valt kan tas tillbaka. Sidan visar hur det ser ut nu."]
+    assert statuses(answered) == before
+
+
+def test_a_chosen_person_cannot_be_taken_back_here(client, login, coordinator, req, answered):
+    services.confirm_choice(req, [answered["bo"]], actor=coordinator)
+    login(client, coordinator)
+
+    response = client.post(f"{answers_url(req)}{answered['bo'].pk}/kan-inte/", {"reason": "Ringde"})
+
+    assert response.status_code == 409
+    assert Inquiry.objects.get(pk=answered["bo"].pk).status == InquiryStatus.CHOSEN
+
+
+def test_a_yes_of_another_request_cannot_be_taken_back_through_this_one(client, login, coordinator, req, answered):
+    elsewhere = InquiryFactory(status=InquiryStatus.YES)
+    login(client, coordinator)
+
+    response = client.post(f"{answers_url(req)}{elsewhere.pk}/kan-inte/", {"reason": "Ringde"})
+
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == InquiryStatus.YES
+
+
 def test_confirming_is_refused_unless_the_request_is_under_matching(client, login, coordinator, req, answered):
     request_services.set_request_status(req, RequestStatus.READY, actor=coordinator)  # sent back to look for more
     before = statuses(answered)

@@ -164,6 +164,7 @@ def matching_urls(req, coordinator, bo, unit):
         ("get", f"{base}/svar/", {}),
         ("post", f"{base}/svar/bekrafta/", {"chosen": [inquiry.pk]}),
         ("post", f"{base}/svar/{inquiry.pk}/", {"answer": "no"}),
+        ("post", f"{base}/svar/{inquiry.pk}/kan-inte/", {"reason": "Ringde"}),
         ("post", f"/samordning/resurser/{bo.pk}/jav/", {"unit": unit.pk, "note": "x"}),
         ("post", f"/samordning/resurser/{bo.pk}/jav/{conflict.pk}/ta-bort/", {}),
     ]
