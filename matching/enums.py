@@ -25,7 +25,8 @@ INQUIRY_TRANSITIONS: dict[str, frozenset[str]] = {
     # yes -> no: the person called to say they can no longer take part (recorded by a coordinator)
     InquiryStatus.YES: frozenset({InquiryStatus.CHOSEN, InquiryStatus.NOT_NEEDED, InquiryStatus.CANCELLED, InquiryStatus.NO}),
     InquiryStatus.NO: frozenset(),
-    InquiryStatus.EXPIRED: frozenset(),
+    # a late answer, given by phone and recorded by a coordinator
+    InquiryStatus.EXPIRED: frozenset({InquiryStatus.YES, InquiryStatus.NO}),
     InquiryStatus.CHOSEN: frozenset(),
     InquiryStatus.NOT_NEEDED: frozenset(),
     InquiryStatus.CANCELLED: frozenset(),

@@ -168,6 +168,9 @@ def set_inquiry_status(inquiry: Inquiry, target: str, *, actor, comment: str = "
     if target not in OPEN_INQUIRY:
         locked.closed_at, locked.nonce = now, ""
         fields += ["closed_at", "nonce"]
+    elif locked.closed_at:  # a late yes recorded after the inquiry expired: open again
+        locked.closed_at = None
+        fields.append("closed_at")
     locked.save(update_fields=sorted(set(fields)))
     log_action(
         f"matching.inquiry.{target}",
@@ -197,14 +200,19 @@ def answer(
     via: str = AnsweredVia.LINK,
     actor=None,
 ) -> Inquiry:
-    """The person's yes or no. Late, second or closed answers are refused and change nothing."""
+    """The person's yes or no. Late, second or closed answers are refused and change nothing.
+
+    A coordinator (via=coordinator) may also record an answer that came after the deadline,
+    by phone say, as long as the request is still open.
+    """
     locked_request = _lock_request(inquiry.request)
     current = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
-    if current.status != InquiryStatus.SENT:
+    late_ok = via == AnsweredVia.COORDINATOR
+    if current.status != InquiryStatus.SENT and not (late_ok and current.status == InquiryStatus.EXPIRED):
         if current.status in (InquiryStatus.YES, InquiryStatus.NO):
             raise MatchingError(_("Du har redan svarat. Vill du ändra ditt svar, kontakta samordnaren."))
         raise MatchingError(_("Den här förfrågan är inte öppen längre. Tack ändå!"))
-    if timezone.now() > current.deadline:
+    if timezone.now() > current.deadline and not late_ok:
         raise MatchingError(_("Tiden för att svara har gått ut. Tack ändå! Samordnaren hör av sig om det behövs."))
     if locked_request.status in CLOSED_STATUSES or locked_request.status == RequestStatus.MATCHED:
         raise MatchingError(_("Den här förfrågan är inte öppen längre. Tack ändå!"))

@@ -494,6 +494,27 @@ def test_a_phone_answer_without_yes_or_no_is_shown_again_with_what_was_typed(cli
     assert (sent.status, sent.comment) == (InquiryStatus.SENT, "")
 
 
+def test_the_coordinator_records_a_late_answer_given_by_phone_after_the_inquiry_expired(client, login, coordinator, req, sent):
+    Inquiry.objects.filter(pk=sent.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    services.expire_overdue()
+    sent.refresh_from_db()
+    assert (sent.status, sent.closed_at is not None) == (InquiryStatus.EXPIRED, True)
+    login(client, coordinator)
+    assert f'action="{answers_url(req)}{sent.pk}/"' in client.get(answers_url(req)).content.decode()  # the form is offered
+
+    response = client.post(f"{answers_url(req)}{sent.pk}/", {"answer": "yes", "comment": "Ringde dagen efter"}, follow=True)
+
+    assert messages_of(response) == ["Svaret är sparat."]
+    sent.refresh_from_db()
+    assert (sent.status, sent.comment, sent.answered_via, sent.closed_at) == (
+        InquiryStatus.YES,
+        "Ringde dagen efter",
+        AnsweredVia.COORDINATOR,
+        None,
+    )
+    assert AuditEntry.objects.filter(action="matching.inquiry.yes").latest("pk").data["from"] == "expired"
+
+
 def test_the_coordinator_cannot_record_an_answer_on_another_requests_inquiry(client, login, coordinator, req, sent):
     other = request_at(RequestStatus.MATCHING)
     login(client, coordinator)
