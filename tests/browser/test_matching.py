@@ -250,7 +250,7 @@ def test_coordinator_records_that_someone_who_said_yes_can_no_longer_come(page, 
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Britta Berg"))
     assert "Nej" in row.inner_text()
     assert "Har fått förhinder" in row.inner_text()
-    assert "Alla har svarat, men det behövs fler som säger ja." in page.locator("main").inner_text()
+    assert "Ingen förfrågan väntar på svar längre, men det behövs fler som säger ja." in page.locator("main").inner_text()
     axe(page)
 
 

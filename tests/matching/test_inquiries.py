@@ -715,7 +715,7 @@ def test_the_answers_page_says_what_to_do_next(client, login, coordinator, req, 
 
     services.answer(answered["eva"], yes=False)
     page = client.get(answers_url(req)).content.decode()
-    assert "Alla har svarat, men det behövs fler som säger ja." in page
+    assert "Ingen förfrågan väntar på svar längre, men det behövs fler som säger ja." in page
     assert f'<a href="/samordning/forfragningar/{req.pk}/matchning/">Fråga fler</a></div>' in page
 
 
