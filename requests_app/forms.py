@@ -203,13 +203,24 @@ class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+TOO_LONG = _("Texten får vara högst %(limit_value)d tecken. Nu är den %(show_value)d tecken.")
+
+
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Meddelande"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    body = forms.CharField(
+        label=_("Meddelande"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Skriv ett meddelande."), "max_length": TOO_LONG},
+    )
 
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label=_("Intern anteckning (syns inte för verksamheten)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Intern anteckning (syns inte för verksamheten)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Skriv en anteckning."), "max_length": TOO_LONG},
     )
 
     def __init__(self, *args, **kwargs):

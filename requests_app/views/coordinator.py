@@ -20,11 +20,10 @@ from requests_app.services import (
     add_note,
     assign,
     decide_unit_request,
-    send_message,
     set_request_status,
 )
 from requests_app.timeline import timeline_for
-from requests_app.views.unit import attachment_response
+from requests_app.views.unit import attachment_response, post_message
 
 
 class BoardView(PermissionRequiredMixin, ListView):
@@ -53,7 +52,9 @@ def _request(pk):
 
 
 @permission_required("requests.triage", raise_exception=True)
-def triage_detail(request, pk, *, status_form=None, status=200):
+def triage_detail(request, pk, *, status_form=None, reason_error="", message_form=None, note_form=None, status=200):
+    """The request for a coordinator. The keyword arguments carry a refused form back, so the
+    page shows its error beside the field and keeps what was typed."""
     obj = _request(pk)
     return render(
         request,
@@ -66,9 +67,13 @@ def triage_detail(request, pk, *, status_form=None, status=200):
             "messages_list": obj.messages.select_related("author"),
             "notes": obj.notes.select_related("author"),
             "timeline": timeline_for(obj),
-            "message_form": MessageForm(),
-            "note_form": NoteForm(),
+            "message_form": message_form or MessageForm(),
+            "note_form": note_form or NoteForm(),
             "status_form": status_form,
+            # the status form that was sent, and what it said
+            "posted_status": status_form.data.get("status", "") if status_form else "",
+            "posted_reason": status_form.data.get("reason", "") if status_form else "",
+            "reason_error": reason_error,
             "panels": render_panels(TRIAGE_PAGE, request, obj),
         },
         status=status,
@@ -82,7 +87,11 @@ def change_status(request, pk):
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Välj en status."))
-        return redirect("requests_app:triage_detail", pk=pk)
+        return triage_detail(request, pk, status_form=form, status=400)
+    if form.cleaned_data["status"] in REASON_REQUIRED and not form.cleaned_data["reason"].strip():
+        error = _("Skriv ett skäl. Verksamheten får läsa det.")
+        messages.error(request, error)
+        return triage_detail(request, pk, status_form=form, reason_error=error, status=400)
     try:
         set_request_status(
             obj,
@@ -132,11 +141,11 @@ def change_responsible(request, pk):
 def note(request, pk):
     obj = _request(pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        add_note(obj, form.cleaned_data["body"], actor=request.user)
-        messages.success(request, _("Anteckningen är sparad."))
-    else:
-        messages.error(request, _("Skriv en anteckning."))
+    if not form.is_valid():
+        messages.error(request, _("Anteckningen sparades inte. Se markeringen i formuläret."))
+        return triage_detail(request, pk, note_form=form, status=400)
+    add_note(obj, form.cleaned_data["body"], actor=request.user)
+    messages.success(request, _("Anteckningen är sparad."))
     return redirect("requests_app:triage_detail", pk=pk)
 
 
@@ -144,17 +153,14 @@ def note(request, pk):
 @permission_required("requests.triage", raise_exception=True)
 def message(request, pk):
     obj = _request(pk)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            send_message(obj, form.cleaned_data["body"], actor=request.user, from_unit=False)
-        except RequestError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Meddelandet är skickat till verksamheten."))
-    else:
-        messages.error(request, _("Skriv ett meddelande."))
-    return redirect("requests_app:triage_detail", pk=pk)
+    return post_message(
+        request,
+        obj,
+        from_unit=False,
+        page=triage_detail,
+        sent=_("Meddelandet är skickat till verksamheten."),
+        back="requests_app:triage_detail",
+    )
 
 
 @permission_required("requests.triage", raise_exception=True)

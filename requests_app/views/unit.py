@@ -69,7 +69,8 @@ def edit_request(request, pk):
 
 
 @permission_required("requests.use_unit_pages", raise_exception=True)
-def unit_request(request, pk):
+def unit_request(request, pk, *, message_form=None, status=200):
+    """The unit's view of its request; `message_form` is a refused message, shown with its error."""
     obj = _own_request(request, pk)
     if obj.status == RequestStatus.DRAFT:
         return redirect("requests_app:edit_request", pk=pk)
@@ -80,10 +81,11 @@ def unit_request(request, pk):
             "req": obj,
             "messages_list": obj.messages.select_related("author"),
             "timeline": timeline_for(obj, for_unit=True),
-            "message_form": MessageForm(),
+            "message_form": message_form or MessageForm(),
             "can_withdraw": RequestStatus.WITHDRAWN in TRANSITIONS[obj.status],
             "panels": render_panels(UNIT_PAGE, request, obj),
         },
+        status=status,
     )
 
 
@@ -91,17 +93,30 @@ def unit_request(request, pk):
 @permission_required("requests.use_unit_pages", raise_exception=True)
 def unit_message(request, pk):
     obj = _own_request(request, pk)
+    return post_message(
+        request,
+        obj,
+        from_unit=True,
+        page=unit_request,
+        sent=_("Meddelandet är skickat till samordnarna."),
+        back="requests_app:unit_request",
+    )
+
+
+def post_message(request, obj, *, from_unit: bool, page, sent: str, back: str):
+    """Sends the posted message in the request's thread; if it is refused, `page` is shown
+    again with the error beside the field and the text kept."""
     form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            send_message(obj, form.cleaned_data["body"], actor=request.user, from_unit=True)
-        except RequestError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Meddelandet är skickat till samordnarna."))
-    else:
-        messages.error(request, _("Skriv ett meddelande."))
-    return redirect("requests_app:unit_request", pk=pk)
+    if not form.is_valid():
+        messages.error(request, _("Meddelandet skickades inte. Se markeringen i formuläret."))
+        return page(request, obj.pk, message_form=form, status=400)
+    try:
+        send_message(obj, form.cleaned_data["body"], actor=request.user, from_unit=from_unit)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        return page(request, obj.pk, message_form=form, status=409)
+    messages.success(request, sent)
+    return redirect(back, pk=obj.pk)
 
 
 @require_POST

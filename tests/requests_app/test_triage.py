@@ -338,3 +338,54 @@ def test_the_coordinators_start_page_shows_new_and_own_requests_and_units_waitin
     assert f"{mine.reference}</a> Min workshop – Under bedömning" in page
     assert "1 ansökan om ny verksamhet väntar på beslut" in page
     assert '<p class="card-stat mb-0">1</p><p class="mb-0"><a href="/samordning/forfragningar/?responsible=none">' in page
+
+
+# --- refused forms keep what was typed -------------------------------------------------------
+
+
+def test_a_decline_without_a_reason_says_so_beside_the_field(client, login, coordinator, req):
+    at_status(req, RequestStatus.IN_TRIAGE)
+    login(client, coordinator)
+
+    response = client.post(f"{detail(req)}status/", {"status": RequestStatus.DECLINED, "reason": "   ", "version": req.version})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-describedby="reason-declined-error"' in page
+    error = '<div class="invalid-feedback d-block mb-2" id="reason-declined-error">'
+    assert error + "<strong>Skriv ett skäl. Verksamheten får läsa det.</strong>" in page
+    req.refresh_from_db()
+    assert req.status == RequestStatus.IN_TRIAGE
+
+
+def test_a_stale_status_change_keeps_the_reason_typed(client, login, coordinator, req):
+    at_status(req, RequestStatus.IN_TRIAGE)
+    login(client, coordinator)
+
+    response = client.post(
+        f"{detail(req)}status/",
+        {"status": RequestStatus.DECLINED, "reason": "Vi har ingen med den erfarenheten", "version": req.version - 1},
+    )
+
+    assert response.status_code == 409
+    assert 'name="reason" rows="2" required>Vi har ingen med den erfarenheten</textarea>' in response.content.decode()
+
+
+@pytest.mark.parametrize(("path", "field_id"), [("anteckning/", "id_note_body"), ("meddelande/", "id_body")])
+def test_a_note_or_message_too_long_comes_back_with_the_error_and_the_text(client, login, coordinator, req, path, field_id):
+    login(client, coordinator)
+    text = "Lång text. " * 500  # 5,500 characters, over the 5,000 allowed
+
+    response = client.post(f"{detail(req)}{path}", {"body": text})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = (
+        page.split(f'id="div_{field_id}"')[1].split("</textarea>")[0]
+        + page.split(f'id="div_{field_id}"')[1].split("</textarea>")[1][:400]
+    )
+    assert text.strip() in field
+    assert 'aria-invalid="true"' in field
+    assert "högst 5000 tecken" in field
+    assert not req.notes.exists()
+    assert not RequestMessage.objects.exists()

@@ -181,3 +181,18 @@ def test_how_borrowing_works_is_public_and_leads_to_the_form(client, db):
     assert "Ni skickar en förfrågan" in text
     assert "Vi följer upp" in text
     assert "/accounts/login/?next=/verksamhet/forfragningar/ny/" in text
+
+
+def test_a_message_from_the_unit_too_long_comes_back_with_the_error_and_the_text(client, login, unit_staff, unit):
+    req = submitted_request(unit=unit, created_by=unit_staff, title="Vår workshop")
+    login(client, unit_staff)
+    text = "Lång text. " * 500
+
+    response = client.post(f"/verksamhet/forfragningar/{req.pk}/meddelande/", {"body": text})
+
+    assert response.status_code == 400
+    field = response.content.decode().split('id="div_id_body"')[1].split("</div> </div>")[0]
+    assert text.strip() in field  # kept, in the textarea
+    assert field.index(text.strip()) < field.index("</textarea>")
+    assert "Texten får vara högst 5000 tecken. Nu är den 5499 tecken." in field
+    assert not req.messages.exists()
