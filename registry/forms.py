@@ -141,7 +141,14 @@ class IntakeForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    completed_on = forms.DateField(label=_("Introduktionsutbildningen genomförd"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = forms.DateField(
+        label=_("Introduktionsutbildningen genomförd"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Skriv datumet då utbildningen genomfördes."),
+            "invalid": _("Skriv ett giltigt datum, till exempel 2026-12-13."),
+        },
+    )
 
 
 class NotesForm(forms.Form):

@@ -67,7 +67,13 @@ class ResourceDetailView(PermissionRequiredMixin, DetailView):
         ctx["intake_form"] = kwargs.get("intake_form") or IntakeForm(
             initial={"place": resource.intake_place, "starts_at": resource.intake_at}
         )
-        ctx["training_form"] = TrainingForm(initial={"completed_on": resource.training_completed_on})
+        ctx["training_form"] = kwargs.get("training_form") or TrainingForm(
+            initial={"completed_on": resource.training_completed_on}
+        )
+        # a refused status change: which one, what was typed, and the error beside the reason
+        ctx["posted_status"] = kwargs.get("posted_status", "")
+        ctx["posted_reason"] = kwargs.get("posted_reason", "")
+        ctx["reason_error"] = kwargs.get("reason_error", "")
         ctx["notes_form"] = NotesForm(initial={"notes": resource.coordinator_notes})
         ctx["timeline"] = timeline_for(resource)
         ctx["invitations"] = resource.event_invitations.select_related("event").order_by("-event__starts_at")
@@ -79,19 +85,33 @@ def _resource(pk):
     return get_object_or_404(resources_for_coordinators(), pk=pk)
 
 
+def _detail_again(request, resource, *, status=400, **refused):
+    """The person's page again after a refused form, with its errors and what was typed."""
+    view = ResourceDetailView(request=request, kwargs={"pk": resource.pk})
+    view.object = resource
+    return render(request, view.template_name, view.get_context_data(object=resource, **refused), status=status)
+
+
 @require_POST
 @permission_required("registry.manage_resources", raise_exception=True)
 def change_status(request, pk):
     resource = _resource(pk)
     form = StatusChangeForm(request.POST)
-    if form.is_valid():
-        try:
-            set_resource_status(resource, form.cleaned_data["status"], actor=request.user, reason=form.cleaned_data["reason"])
-            messages.success(
-                request, _("Status ändrad till %(status)s.") % {"status": ResourceStatus(form.cleaned_data["status"]).label}
-            )
-        except TransitionError as exc:
-            messages.error(request, str(exc))
+    posted = {"posted_status": request.POST.get("status", ""), "posted_reason": request.POST.get("reason", "")}
+    if not form.is_valid():
+        messages.error(request, _("Välj en status."))
+        return _detail_again(request, resource, **posted)
+    target = form.cleaned_data["status"]
+    if target in (ResourceStatus.REJECTED, ResourceStatus.LEFT) and not form.cleaned_data["reason"].strip():
+        error = _("Skriv ett skäl.")
+        messages.error(request, error)
+        return _detail_again(request, resource, reason_error=error, **posted)
+    try:
+        set_resource_status(resource, target, actor=request.user, reason=form.cleaned_data["reason"])
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return _detail_again(request, resource, status=409, **posted)
+    messages.success(request, _("Status ändrad till %(status)s.") % {"status": ResourceStatus(target).label})
     return redirect("registry:resource_detail", pk=resource.pk)
 
 
@@ -107,9 +127,7 @@ def book_intake_view(request, pk):
             return redirect("registry:resource_detail", pk=resource.pk)
         except TransitionError as exc:
             messages.error(request, str(exc))
-    view = ResourceDetailView(request=request, kwargs={"pk": pk})
-    view.object = resource
-    return render(request, view.template_name, view.get_context_data(object=resource, intake_form=form), status=400)
+    return _detail_again(request, resource, intake_form=form)
 
 
 @require_POST
@@ -117,11 +135,11 @@ def book_intake_view(request, pk):
 def record_training_view(request, pk):
     resource = _resource(pk)
     form = TrainingForm(request.POST)
-    if form.is_valid():
-        record_training(resource, actor=request.user, completed_on=form.cleaned_data["completed_on"])
-        messages.success(request, _("Utbildningen är registrerad."))
-    else:
-        messages.error(request, _("Skriv ett giltigt datum, till exempel 2026-12-13."))
+    if not form.is_valid():
+        messages.error(request, _("Utbildningen registrerades inte. Se markeringen i formuläret."))
+        return _detail_again(request, resource, training_form=form)
+    record_training(resource, actor=request.user, completed_on=form.cleaned_data["completed_on"])
+    messages.success(request, _("Utbildningen är registrerad."))
     return redirect("registry:resource_detail", pk=resource.pk)
 
 

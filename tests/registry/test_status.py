@@ -120,3 +120,36 @@ def test_notes_are_for_coordinators_only(client, coordinator, unit_staff, login)
 def test_unknown_id_is_404(client, coordinator, login):
     login(client, coordinator)
     assert client.post("/samordning/resurser/999999/status/", {"status": "active"}).status_code == 404
+
+
+def test_a_rejection_without_a_reason_says_so_beside_the_field(client, coordinator, login):
+    resource = ExperienceResourceFactory(status=ResourceStatus.APPLIED)
+    login(client, coordinator)
+
+    response = client.post(f"/samordning/resurser/{resource.pk}/status/", {"status": "rejected", "reason": " "})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-describedby="reason-rejected-error"' in page
+    assert '<div class="invalid-feedback d-block mb-2" id="reason-rejected-error"><strong>Skriv ett skäl.</strong>' in page
+    resource.refresh_from_db()
+    assert resource.status == ResourceStatus.APPLIED
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("", "Skriv datumet då utbildningen genomfördes."), ("13/12/2026", "Skriv ett giltigt datum, till exempel 2026-12-13.")],
+)
+def test_a_training_date_that_is_missing_or_wrong_says_so_beside_the_field(client, coordinator, login, typed, message):
+    resource = ExperienceResourceFactory(status=ResourceStatus.ACTIVE, training_completed_on=None)
+    login(client, coordinator)
+
+    response = client.post(f"/samordning/resurser/{resource.pk}/utbildning/", {"completed_on": typed})
+
+    assert response.status_code == 400
+    field = response.content.decode().split('id="div_id_completed_on"')[1].split("</div> </div>")[0]
+    assert message in field
+    assert 'aria-invalid="true"' in field
+    assert f'value="{typed}"' in field or not typed
+    resource.refresh_from_db()
+    assert resource.training_completed_on is None
