@@ -22,15 +22,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [
-        {"label": label, "url": reverse(url_name), "active": False, "current": ""}
-        for role, label, url_name in NAVIGATION
-        if user.has_role(role)
+        {"label": label, "url": reverse(url_name), "current": ""} for role, label, url_name in NAVIGATION if user.has_role(role)
     ]
-    # One item is marked: the one whose address is the longest start of this page's, so on
-    # /samordning/forfragningar/… it is "Förfrågningar", not also "Samordning".
+    # One item is marked (its aria-current): the one whose address is the longest start of this
+    # page's, so on /samordning/forfragningar/… it is "Förfrågningar", not also "Samordning".
     containing = [item for item in items if request.path.startswith(item["url"])]
     if containing:
         item = max(containing, key=lambda item: len(item["url"]))
-        item["active"] = True
         item["current"] = "page" if request.path == item["url"] else "true"
     return {"nav_items": items}
