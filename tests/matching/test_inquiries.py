@@ -439,6 +439,7 @@ def test_answering_on_own_page(client, login, resource_user):
     assert messages_of(response) == ["Tack för ditt svar!"]
     assert "Du har svarat ja." in response.content.decode()
     assert "Kan du inte komma ändå? Säg till samordnarna, så ändrar de ditt svar till nej." in response.content.decode()
+    assert '<a href="mailto:levandebibliotek@regionexempel.se">levandebibliotek@regionexempel.se</a>' in response.content.decode()
     inquiry.refresh_from_db()
     assert (inquiry.status, inquiry.answered_via, inquiry.comment) == (InquiryStatus.YES, "own_page", "Gärna digitalt")
     assert (inquiry.share_email, inquiry.share_phone) == (False, True)
