@@ -41,11 +41,14 @@ PROPERTY = hypothesis_settings(
 
 
 @contextmanager
-def rolled_back():
-    """Everything done inside is undone at the end, whether the block passes or fails."""
+def world_of(scenario):
+    """The scenario's request and people, and the request's wish. Everything made is undone at
+    the end, whether the block passes or fails, so each Hypothesis example starts empty."""
+    request_spec, people_specs, weights = scenario
     with transaction.atomic():
         try:
-            yield
+            world = build(request_spec, people_specs, weights, timezone.now())
+            yield world, Wish.of(world.request, now=world.now)
         finally:
             transaction.set_rollback(True)
 
@@ -450,11 +453,7 @@ def check_explanation(world: World, person: Person, components: dict, explanatio
 @given(scenario=rules_scenario_st)
 def test_no_hard_rule_is_ever_broken_and_no_one_allowed_is_left_out(db, settings, require_training, scenario):
     settings.REGISTRY_REQUIRE_TRAINING = require_training
-    request_spec, people_specs, weights = scenario
-    with rolled_back():
-        world = build(request_spec, people_specs, weights, timezone.now())
-        wish = Wish.of(world.request, now=world.now)
-
+    with world_of(scenario) as (world, wish):
         returned = [row["pk"] for row in ranked(wish, MatchingWeights.current())]
         _candidates, total = shortlist(world.request, limit=len(world.people) + 1, wish=wish)
 
@@ -472,10 +471,7 @@ def test_no_hard_rule_is_ever_broken_and_no_one_allowed_is_left_out(db, settings
 @PROPERTY
 @given(scenario=score_scenario_st)
 def test_the_score_and_the_explanation_agree_with_each_criterion(db, scenario):
-    request_spec, people_specs, weights = scenario
-    with rolled_back():
-        world = build(request_spec, people_specs, weights, timezone.now())
-        wish = Wish.of(world.request, now=world.now)
+    with world_of(scenario) as (world, wish):
         current = MatchingWeights.current()
         by_pk = {person.resource.pk: person for person in world.people}
 
@@ -499,11 +495,7 @@ def test_the_score_and_the_explanation_agree_with_each_criterion(db, scenario):
 @PROPERTY
 @given(scenario=score_scenario_st)
 def test_the_ranking_is_best_first(db, scenario):
-    request_spec, people_specs, weights = scenario
-    with rolled_back():
-        world = build(request_spec, people_specs, weights, timezone.now())
-        wish = Wish.of(world.request, now=world.now)
-
+    with world_of(scenario) as (_world, wish):
         rows = list(ranked(wish, MatchingWeights.current()))
 
         scores = [row["score"] for row in rows]
