@@ -20,6 +20,7 @@ from matching import emails
 from matching.enums import INQUIRY_TRANSITIONS, OPEN_INQUIRY, AnsweredVia, InquiryStatus
 from matching.models import Conflict, Inquiry, MatchingWeights
 from matching.scoring import CRITERIA, Wish, annotate_components, eligible, explain
+from matching.signals import choice_confirmed
 from registry.models import ExperienceResource
 from requests_app.enums import CLOSED_STATUSES, RequestStatus
 from requests_app.models import CareUnit, UnitRequest
@@ -264,7 +265,9 @@ def confirm_choice(unit_request: UnitRequest, chosen: list[Inquiry], *, actor) -
         elif inquiry.status == InquiryStatus.SENT:
             set_inquiry_status(inquiry, InquiryStatus.CANCELLED, actor=actor)
     matched = set_request_status(locked, RequestStatus.MATCHED, actor=actor, tell_unit=False)
-    emails.send_match_to_unit(matched, list(Inquiry.objects.filter(pk__in=ids).select_related("resource")))
+    chosen_now = list(Inquiry.objects.filter(pk__in=ids).select_related("resource").order_by("pk"))
+    emails.send_match_to_unit(matched, chosen_now)
+    choice_confirmed.send(sender=UnitRequest, unit_request=matched, chosen=chosen_now, actor=actor)
     return matched
 
 
