@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "matching",
     "assignments",
     "compensation",
+    "evaluations",
+    "insights",
     "pages",
 ]
 

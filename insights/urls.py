@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401 - filled in as the pages come
+
+app_name = "insights"
+urlpatterns: list = []
