@@ -185,7 +185,8 @@ SOCIALACCOUNT_PROVIDERS = {
     # Our subclass also keeps the assertion's AuthnContextClassRef, NameID and SessionIndex
     # (for "was the sign-in strong?" and single logout).
     "saml": {"provider_class": "accounts.sso.providers.OrganisationSAMLProvider"},
-    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+    # …and always checks the ID token's signature against the provider's keys.
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "provider_class": "accounts.sso.providers.OrganisationOIDCProvider"},
 }
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_REQUIRED = True

@@ -1,5 +1,8 @@
 """allauth's SAML provider, keeping what the assertion says about how the person signed in."""
 
+from allauth.socialaccount.internal import jwtkit
+from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
 
 # Keys we add to the account's extra_data beside the assertion's attributes.
@@ -21,4 +24,24 @@ class OrganisationSAMLProvider(SAMLProvider):
         return extra
 
 
-provider_classes = [OrganisationSAMLProvider]
+class VerifyingOIDCAdapter(OpenIDConnectOAuth2Adapter):
+    def _decode_id_token(self, app, id_token: str) -> dict:
+        # The ID token's signature is always checked against the provider's published keys,
+        # even when it came straight from the token endpoint (where the spec would allow
+        # skipping it): a misconfigured proxy or TLS setup must not make a forged token pass.
+        return jwtkit.verify_and_decode(
+            credential=id_token,
+            keys_url=self.openid_config["jwks_uri"],
+            issuer=self.openid_config["issuer"],
+            audience=app.client_id,
+            lookup_kid=jwtkit.lookup_kid_jwk,
+            verify_signature=True,
+        )
+
+
+class OrganisationOIDCProvider(OpenIDConnectProvider):
+    package = "accounts.sso.oidc"  # our urls.py: the same addresses, with the verifying adapter
+    oauth2_adapter_class = VerifyingOIDCAdapter
+
+
+provider_classes = [OrganisationSAMLProvider, OrganisationOIDCProvider]

@@ -191,6 +191,7 @@ class OidcProvider(_Server):
         key_pem, _cert = make_keypair("Test OP")
         self.key = serialization.load_pem_private_key(key_pem.encode(), password=None)
         self.kid = uuid.uuid4().hex
+        self.published_key = None  # None: publish the signing key; else publish this one (a forgery test)
         self.claims = {"sub": "u-123", "email": "erik.ekonomi@regionexempel.se", "name": "Erik Ekonomi", "groups": ["LB-Ekonomi"]}
         self.acr = "mfa"
         self.audience = None
@@ -240,7 +241,7 @@ class OidcProvider(_Server):
         elif url.path == "/userinfo":
             self.reply(handler, body=json.dumps(self.claims).encode(), content_type="application/json")
         elif url.path == "/jwks":
-            public = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+            public = jwt.algorithms.RSAAlgorithm.to_jwk(self.published_key or self.key.public_key(), as_dict=True)
             public.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
             self.reply(handler, body=json.dumps({"keys": [public]}).encode(), content_type="application/json")
         elif url.path == "/logout":
