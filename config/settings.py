@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "accounts.middleware.AuditContextMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "accounts.middleware.RequireStaffMFAMiddleware",
+    # After CSPMiddleware, so it runs first on the way out: the sign-in pages' forms may go on
+    # to the connected identity providers.
+    "accounts.sso.csp.SignInFormActionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -232,3 +232,12 @@ def test_participants_still_sign_in_by_code_when_passwords_are_off(client, saml_
 
 
 __all__ = ["TOTP_SECRET"]
+
+
+def test_only_sign_in_pages_may_send_forms_on_to_the_idp(client, saml_idp):
+    connect_saml(saml_idp)
+    login_csp = client.get("/accounts/login/")["Content-Security-Policy"]
+    form_action = next(d for d in login_csp.split(";") if d.strip().startswith("form-action"))
+    assert saml_idp.base in form_action
+    home_csp = client.get("/")["Content-Security-Policy"]
+    assert saml_idp.base not in home_csp
