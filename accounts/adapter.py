@@ -1,12 +1,16 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.internal.stagekit import clear_login
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
+from accounts.models import IdentityProvider
 from accounts.services import grant_role
+from accounts.sso import session as sso_session
+from accounts.sso.logout import single_logout_url
 from notifications.services import send_auth_email
 
 
@@ -15,14 +19,36 @@ class AccountAdapter(DefaultAccountAdapter):
         response = super().pre_login(request, user, **kwargs)
         if response is not None:
             return response
-        # Staff see many people's data: a mailed code alone is not enough for them.
-        if user.is_staff_role:
-            methods = {r.get("method") for r in get_authentication_records(request, user)}
-            if "password" not in methods:
-                clear_login(request)
-                messages.error(request, _("Personal loggar in med lösenord och säkerhetskod, inte med e-postkod."))
-                return redirect("account_login")
+        methods = {r.get("method") for r in get_authentication_records(request, user)}
+        if "socialaccount" not in methods:
+            # A sign-in of another kind never inherits an earlier organisation sign-in's strength.
+            sso_session.forget(request)
+        if (
+            "password" in methods
+            and settings.LOCAL_PASSWORDS_BREAK_GLASS_ONLY
+            and not user.break_glass
+            and IdentityProvider.objects.filter(is_active=True).exists()
+        ):
+            clear_login(request)
+            messages.error(request, _("Logga in med ditt organisationskonto. Lösenord används bara för nödkonton."))
+            return redirect("account_login")
+        # Staff see many people's data: a mailed code alone is not enough for them. The
+        # organisation's sign-in is enough, with our own second factor unless it was strong.
+        if user.is_staff_role and not methods & {"password", "socialaccount"}:
+            clear_login(request)
+            messages.error(request, _("Personal loggar in med lösenord och säkerhetskod, inte med e-postkod."))
+            return redirect("account_login")
         return None
+
+    def get_login_stages(self) -> list[str]:
+        return [
+            "accounts.sso.stages.SecondFactorStage" if stage == "allauth.mfa.stages.AuthenticateStage" else stage
+            for stage in super().get_login_stages()
+        ]
+
+    def get_logout_redirect_url(self, request):
+        # Called before the session ends: sign out at the organisation too where it offers it.
+        return single_logout_url(request) or super().get_logout_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         # The only people who sign up themselves are care-unit staff (the form checks the

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEntry, RoleGrant, User
+from accounts.models import AuditEntry, IdentityProvider, RoleGrant, RoleMapping, User
 
 # The admin signs in through allauth like every page (password + MFA), never its own form.
 admin.site.login = login_required(admin.site.login)
@@ -13,6 +13,7 @@ admin.site.site_title = _("Levande bibliotek")
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 1
+    readonly_fields = ["identity_provider"]
 
 
 @admin.register(User)
@@ -20,7 +21,7 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["email", "full_name", "is_active", "date_joined"]
     list_filter = ["is_active", "role_grants__role"]
     search_fields = ["email", "full_name"]
-    fields = ["email", "full_name", "is_active", "date_joined", "last_login"]
+    fields = ["email", "full_name", "is_active", "break_glass", "hsa_id", "date_joined", "last_login"]
     readonly_fields = ["date_joined", "last_login"]
     inlines = [RoleGrantInline]
 
@@ -40,3 +41,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RoleMappingInline(admin.TabularInline):
+    model = RoleMapping
+    extra = 1
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """What the region decides about a connected provider; the protocol settings are in "Social applications"."""
+
+    list_display = ["__str__", "is_active", "allow_unit_staff"]
+    list_select_related = ["app"]
+    fields = ["app", "is_active", "email_domains", "groups_attribute", "hsa_attribute", "strong_contexts", "allow_unit_staff"]
+    inlines = [RoleMappingInline]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.services import user_has_mfa
+from accounts.sso import session as sso_session
 
 
 def client_ip(request) -> str | None:
@@ -72,6 +73,7 @@ class RequireStaffMFAMiddleware:
             and user.is_staff_role
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and not user_has_mfa(user)
+            and not sso_session.is_strong(request)
         ):
             messages.warning(
                 request,

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -90,6 +93,9 @@ MIDDLEWARE = [
     "accounts.middleware.AuditContextMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "accounts.middleware.RequireStaffMFAMiddleware",
+    # After CSPMiddleware, so it runs first on the way out: the sign-in pages' forms may go on
+    # to the connected identity providers.
+    "accounts.sso.csp.SignInFormActionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -174,6 +180,28 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "10/h/ip",
     "reset_password": "10/m/ip,3/15m/key",
 }
+# --- Sign-in through the organisation's identity provider (SAML 2.0, OpenID Connect) ------
+# The providers are rows (allauth's SocialApp + our IdentityProvider policy) that
+# administrators keep in /admin/; see README "Connecting your identity provider".
+SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    # Our subclass also keeps the assertion's AuthnContextClassRef, NameID and SessionIndex
+    # (for "was the sign-in strong?" and single logout).
+    "saml": {"provider_class": "accounts.sso.providers.OrganisationSAMLProvider"},
+    # …and always checks the ID token's signature against the provider's keys.
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "provider_class": "accounts.sso.providers.OrganisationOIDCProvider"},
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches for the address (within its domains)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an existing account with that address is the same person…
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # …but only inside the provider's own domains (adapter)
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts with a POST (CSRF), never from a link
+# Once an identity provider is connected, a region can turn off local passwords for everyone
+# but the break-glass administrators (User.break_glass).
+LOCAL_PASSWORDS_BREAK_GLASS_ONLY = env.bool("LOCAL_PASSWORDS_BREAK_GLASS_ONLY", default=False)
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Levande bibliotek"
 MFA_RECOVERY_CODE_COUNT = 10

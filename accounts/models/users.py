@@ -37,6 +37,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("namn"), max_length=200, blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
     date_joined = models.DateTimeField(_("skapad"), default=timezone.now)
+    # Kept for when the identity providers are down: may still sign in with password + TOTP
+    # after LOCAL_PASSWORDS_BREAK_GLASS_ONLY has turned local passwords off for everyone else.
+    break_glass = models.BooleanField(
+        _("nödkonto"), default=False, help_text=_("Får logga in med lösenord även när organisationskonton krävs.")
+    )
+    hsa_id = models.CharField(_("HSA-id"), max_length=64, blank=True)
 
     objects = UserManager()
 
@@ -83,6 +89,12 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("användare"))
     role = models.CharField(_("roll"), max_length=32, choices=Role.choices)
     granted_at = models.DateTimeField(_("tilldelad"), auto_now_add=True)
+    # Set when the role came from an identity provider's group: such a role follows the group
+    # and is taken away at the next sign-in when the group no longer gives it.
+    identity_provider = models.ForeignKey(
+        "accounts.IdentityProvider", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("från organisationens inloggning"),
+    )
 
     class Meta:
         verbose_name = _("roll")
