@@ -2,10 +2,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.internal.stagekit import clear_login
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
+from accounts.middleware import client_ip
 from accounts.services import grant_role
 from notifications.services import send_auth_email
 
@@ -23,6 +25,14 @@ class AccountAdapter(DefaultAccountAdapter):
                 messages.error(request, _("Personal loggar in med lösenord och säkerhetskod, inte med e-postkod."))
                 return redirect("account_login")
         return None
+
+    def get_client_ip(self, request):
+        # allauth's rate limits count per address: the same reading of X-Forwarded-For as
+        # the app's own limits (TRUSTED_PROXY_COUNT), so both agree on who is who.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def save_user(self, request, user, form, commit=True):
         # The only people who sign up themselves are care-unit staff (the form checks the

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AuditContextMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "accounts.middleware.RequireStaffMFAMiddleware",
 ]
 
@@ -182,6 +183,9 @@ CARE_UNIT_SIGNUP_DOMAINS = [d.lower().lstrip("@") for d in env.list("CARE_UNIT_S
 # Sessions end after this much inactivity.
 SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_STAFF", default=30))
 SESSION_IDLE_TIMEOUT_OTHERS = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_OTHERS", default=120))
+# ... and after this long whatever the activity: a session is never kept alive for ever.
+SESSION_MAX_AGE_STAFF = timedelta(hours=env.int("SESSION_MAX_HOURS_STAFF", default=12))
+SESSION_MAX_AGE_OTHERS = timedelta(hours=env.int("SESSION_MAX_HOURS_OTHERS", default=24))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT_OTHERS.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -263,6 +267,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=PRODUCTION) else None
+# How many proxies of the region's own stand in front of the app. Each appends the address
+# it was contacted from to X-Forwarded-For; the visitor's address is taken that many entries
+# from the right, never from the left, which the visitor writes. 0: the header is ignored
+# and the connection's own address is used. One setting for our limits and allauth's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)

@@ -111,6 +111,27 @@ def test_rate_limit_per_ip_keeps_what_was_typed(db):
     assert ExperienceResource.objects.count() == 10
 
 
+@pytest.fixture
+def behind_the_proxy(settings):
+    # As in production: one TLS proxy in front, which appends the visitor's address.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_writing_x_forwarded_for_does_not_dodge_the_limit(behind_the_proxy, db):
+    for i in range(12):
+        client = Client(REMOTE_ADDR="172.18.0.2", HTTP_X_FORWARDED_FOR=f"10.66.0.{i}, 198.51.100.7")
+        post(client, application(email=f"p{i}@exempel.se"))
+    assert ExperienceResource.objects.count() == 10
+
+
+def test_people_behind_the_same_proxy_are_limited_one_by_one(behind_the_proxy, db):
+    for i in range(12):
+        client = Client(REMOTE_ADDR="172.18.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.{i + 1}")
+        assert post(client, application(email=f"p{i}@exempel.se")).status_code == 302
+    assert ExperienceResource.objects.count() == 12
+
+
 def test_existing_user_with_same_address_gets_the_resource_role(client, db):
     from tests.factories import UserFactory
 
