@@ -87,10 +87,15 @@ def save_request(
     that is already submitted is not submitted again: either way one request, one reference.
     """
     if unit_request.pk is None and token and (earlier := UnitRequest.objects.filter(submission_token=token).first()):
-        if earlier.status != RequestStatus.DRAFT:
+        if not _same_form(earlier, unit_request, actor):
+            # Someone else's token (another unit's draft, say): it names nothing of theirs.
+            # This becomes a request of its own, and the other draft is left as it was.
+            token = None
+        elif earlier.status != RequestStatus.DRAFT:
             return earlier
-        # Saved as a draft, then sent again from the same form: it is the same request.
-        unit_request.pk, unit_request.created_by, unit_request.submission_token = earlier.pk, earlier.created_by, token
+        else:
+            # Saved as a draft, then sent again from the same form: it is the same request.
+            unit_request.pk, unit_request.created_by, unit_request.submission_token = earlier.pk, earlier.created_by, token
     if unit_request.pk is None:
         unit_request.created_by = actor
         unit_request.submission_token = token
@@ -102,7 +107,10 @@ def save_request(
         except IntegrityError:
             if token is None:
                 raise
-            return UnitRequest.objects.get(submission_token=token)  # the other click made it
+            other = UnitRequest.objects.get(submission_token=token)  # the other click made it
+            if not _same_form(other, unit_request, actor):
+                raise
+            return other
     else:
         with transaction.atomic():
             current = UnitRequest.objects.select_for_update().get(pk=unit_request.pk)
@@ -114,6 +122,12 @@ def save_request(
     if submit:
         return submit_request(unit_request, actor=actor)
     return unit_request
+
+
+def _same_form(earlier: UnitRequest, unit_request: UnitRequest, actor) -> bool:
+    """A form's one-time token stands for one draft of one unit: it may only be sent again for
+    that unit, by someone who works there."""
+    return earlier.unit_id == unit_request.unit_id and earlier.unit.staff.filter(pk=actor.pk).exists()
 
 
 def _set_relations(unit_request: UnitRequest, relations: dict) -> None:
