@@ -320,6 +320,9 @@ REQUEST_ATTACHMENT_MAX_MB = env.int("REQUEST_ATTACHMENT_MAX_MB", default=10)
 INQUIRY_REPLY_DAYS = env.int("INQUIRY_REPLY_DAYS", default=7)
 INQUIRY_REMINDER_HOURS = env.int("INQUIRY_REMINDER_HOURS", default=48)
 INQUIRY_LINK_MAX_DAYS = env.int("INQUIRY_LINK_MAX_DAYS", default=30)
+# The answer link in an event invitation works at most this long after it was sent, and
+# never after the event has ended.
+EVENT_LINK_MAX_DAYS = env.int("EVENT_LINK_MAX_DAYS", default=180)
 
 LOGGING = {
     "version": 1,

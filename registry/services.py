@@ -19,6 +19,7 @@ from registry.calendar import intake_invitation
 from registry.consent import CONSENT_VERSION
 from registry.enums import TRANSITIONS, ResourceStatus
 from registry.models import ExperienceResource
+from registry.signals import resource_erased
 
 
 class TransitionError(Exception):
@@ -180,6 +181,9 @@ def erase_personal_data(resource: ExperienceResource) -> None:
     resource.save()
     resource.contribution_types.clear()
     resource.away_periods.all().delete()
+    # Every link the person had ends with them: the events' (registry.events) and the
+    # inquiries' (matching) here; the yearly question's link refuses an erased person.
+    resource_erased.send(sender=ExperienceResource, resource=resource)
     AuditEntry.objects.erase_values_for(resource)
     if user is not None:
         # The account goes too, unless the person also works in a care unit, say.
