@@ -312,6 +312,9 @@ YEARLY_CHECK_ANSWER_DAYS = env.int("YEARLY_CHECK_ANSWER_DAYS", default=30)
 # differ (digits only, letters and digits, with a dash), so it is a setting.
 COST_CENTRE_PATTERN = env.str("COST_CENTRE_PATTERN", default=r"^\d{4,8}$")
 COST_CENTRE_EXAMPLE = env.str("COST_CENTRE_EXAMPLE", default="41230")
+# Joining an existing care unit needs approval: always a coordinator's; with this on, also
+# that of someone who already works at the unit.
+UNIT_MEMBERS_APPROVE_JOINS = env.bool("UNIT_MEMBERS_APPROVE_JOINS", default=False)
 # Request attachments: PDF or Word, at most this many megabytes.
 REQUEST_ATTACHMENT_MAX_MB = env.int("REQUEST_ATTACHMENT_MAX_MB", default=10)
 

@@ -191,9 +191,9 @@ def answer(invitation: EventInvitation, response: str, *, actor) -> str:
 def on_resource_erased(sender, *, resource: ExperienceResource, **kwargs) -> None:
     """The person has left and been erased: they give up every place and answer they had in
     events still to come, and the first on a waiting list moves up."""
-    upcoming = resource.event_invitations.filter(
-        event__cancelled_at__isnull=True, event__starts_at__gt=timezone.now()
-    ).exclude(response=RSVP.NO)
+    upcoming = resource.event_invitations.filter(event__cancelled_at__isnull=True, event__starts_at__gt=timezone.now()).exclude(
+        response=RSVP.NO
+    )
     for invitation in upcoming.select_related("event"):
         event = Event.objects.select_for_update().get(pk=invitation.event_id)
         had_place = invitation.response == RSVP.YES
