@@ -162,7 +162,9 @@ def test_asking_twice_to_join_asks_once(client, login, newcomer, unit):
     assert UnitJoinRequest.objects.count() == 1
 
 
-def test_a_declined_join_is_mailed_and_gives_nothing(client, login, coordinator, newcomer, unit, django_capture_on_commit_callbacks):
+def test_a_declined_join_is_mailed_and_gives_nothing(
+    client, login, coordinator, newcomer, unit, django_capture_on_commit_callbacks
+):
     login(client, newcomer)
     client.post("/verksamhet/anslut/", {"unit": unit.pk})
     join = UnitJoinRequest.objects.get()
@@ -173,7 +175,9 @@ def test_a_declined_join_is_mailed_and_gives_nothing(client, login, coordinator,
     join.refresh_from_db()
     assert join.status == JoinStatus.REJECTED
     assert list(newcomer.care_units.all()) == []
-    assert [(m.to, m.subject) for m in mail.outbox] == [(["ny@regionexempel.se"], "Du blev inte knuten till Diabetesmottagningen")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ny@regionexempel.se"], "Du blev inte knuten till Diabetesmottagningen")
+    ]
 
 
 def test_staff_of_the_unit_cannot_approve_unless_the_region_allows_it(client, login, newcomer, unit, unit_staff):
