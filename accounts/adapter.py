@@ -3,10 +3,12 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.internal.stagekit import clear_login
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
+from accounts.middleware import client_ip
 from accounts.models import IdentityProvider
 from accounts.services import grant_role
 from accounts.sso import session as sso_session
@@ -49,6 +51,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_logout_redirect_url(self, request):
         # Called before the session ends: sign out at the organisation too where it offers it.
         return single_logout_url(request) or super().get_logout_redirect_url(request)
+    def get_client_ip(self, request):
+        # allauth's rate limits count per address: the same reading of X-Forwarded-For as
+        # the app's own limits (TRUSTED_PROXY_COUNT), so both agree on who is who.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def save_user(self, request, user, form, commit=True):
         # The only people who sign up themselves are care-unit staff (the form checks the

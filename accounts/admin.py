@@ -1,13 +1,55 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import log_action
 from accounts.models import AuditEntry, IdentityProvider, RoleGrant, RoleMapping, User
 
 # The admin signs in through allauth like every page (password + MFA), never its own form.
 admin.site.login = login_required(admin.site.login)
 admin.site.site_header = _("Levande bibliotek – administration")
 admin.site.site_title = _("Levande bibliotek")
+
+
+# Administrators see only what they administer. Roles are RoleGrants, not Django groups;
+# e-mail addresses are allauth's bookkeeping of the user's own address (changing one by
+# hand could hand an account to someone else).
+admin.site.unregister(Group)
+admin.site.unregister(EmailAddress)
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Who has which second factor, and a way to remove a lost one so it can be set up again.
+
+    Never the factor itself: the TOTP secret and the recovery codes are in `data`, which is
+    neither shown nor editable. Nobody, administrators included, should read a second factor.
+    """
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        log_action("accounts.user.second_factor_removed", actor=request.user, obj=obj.user, data={"type": obj.type})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("user"):
+            self.delete_model(request, obj)
 
 
 class RoleGrantInline(admin.TabularInline):

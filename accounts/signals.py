@@ -1,8 +1,18 @@
 from allauth.account.signals import user_logged_in, user_logged_out
+from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from accounts.audit import log_action
+from accounts.middleware import SIGNED_IN_AT
+
+
+@receiver(auth_signals.user_logged_in)
+def _session_started(sender, request, user, **kwargs):
+    # The absolute session lifetime counts from here, whatever the activity afterwards.
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = timezone.now().timestamp()
 
 
 @receiver(user_logged_in)

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AuditContextMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "accounts.middleware.RequireStaffMFAMiddleware",
     # After CSPMiddleware, so it runs first on the way out: the sign-in pages' forms may go on
     # to the connected identity providers.
@@ -212,6 +213,9 @@ CARE_UNIT_SIGNUP_DOMAINS = [d.lower().lstrip("@") for d in env.list("CARE_UNIT_S
 # Sessions end after this much inactivity.
 SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_STAFF", default=30))
 SESSION_IDLE_TIMEOUT_OTHERS = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_OTHERS", default=120))
+# ... and after this long whatever the activity: a session is never kept alive for ever.
+SESSION_MAX_AGE_STAFF = timedelta(hours=env.int("SESSION_MAX_HOURS_STAFF", default=12))
+SESSION_MAX_AGE_OTHERS = timedelta(hours=env.int("SESSION_MAX_HOURS_OTHERS", default=24))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT_OTHERS.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -293,6 +297,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=PRODUCTION) else None
+# How many proxies of the region's own stand in front of the app. Each appends the address
+# it was contacted from to X-Forwarded-For; the visitor's address is taken that many entries
+# from the right, never from the left, which the visitor writes. 0: the header is ignored
+# and the connection's own address is used. One setting for our limits and allauth's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
@@ -332,6 +342,9 @@ YEARLY_CHECK_ANSWER_DAYS = env.int("YEARLY_CHECK_ANSWER_DAYS", default=30)
 # differ (digits only, letters and digits, with a dash), so it is a setting.
 COST_CENTRE_PATTERN = env.str("COST_CENTRE_PATTERN", default=r"^\d{4,8}$")
 COST_CENTRE_EXAMPLE = env.str("COST_CENTRE_EXAMPLE", default="41230")
+# Joining an existing care unit needs approval: always a coordinator's; with this on, also
+# that of someone who already works at the unit.
+UNIT_MEMBERS_APPROVE_JOINS = env.bool("UNIT_MEMBERS_APPROVE_JOINS", default=False)
 # Request attachments: PDF or Word, at most this many megabytes.
 REQUEST_ATTACHMENT_MAX_MB = env.int("REQUEST_ATTACHMENT_MAX_MB", default=10)
 
@@ -340,6 +353,9 @@ REQUEST_ATTACHMENT_MAX_MB = env.int("REQUEST_ATTACHMENT_MAX_MB", default=10)
 INQUIRY_REPLY_DAYS = env.int("INQUIRY_REPLY_DAYS", default=7)
 INQUIRY_REMINDER_HOURS = env.int("INQUIRY_REMINDER_HOURS", default=48)
 INQUIRY_LINK_MAX_DAYS = env.int("INQUIRY_LINK_MAX_DAYS", default=30)
+# The answer link in an event invitation works at most this long after it was sent, and
+# never after the event has ended.
+EVENT_LINK_MAX_DAYS = env.int("EVENT_LINK_MAX_DAYS", default=180)
 
 LOGGING = {
     "version": 1,

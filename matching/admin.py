@@ -1,6 +1,9 @@
 from django.contrib import admin
 
-from matching.models import Conflict, MatchingWeights
+from matching.models import MatchingWeights
+
+# Conflicts of interest (jäv) are not here: they tie a person in the pool to a unit where
+# they are treated or work, and are kept by the person and the coordinators in the app.
 
 
 @admin.register(MatchingWeights)
@@ -14,11 +17,3 @@ class MatchingWeightsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
-    list_display = ["resource", "unit", "created_at"]
-    list_select_related = ["resource", "unit"]
-    raw_id_fields = ["resource"]
-    search_fields = ["unit__name"]

@@ -10,6 +10,7 @@ class MatchingConfig(AppConfig):
         from accounts import audit
         from matching import panels
         from registry import panels as registry_panels
+        from registry.signals import resource_erased
         from requests_app import panels as request_panels
         from requests_app import timeline
         from requests_app.signals import request_status_changed
@@ -22,3 +23,4 @@ class MatchingConfig(AppConfig):
         request_panels.UNIT_PAGE.append(panels.unit_panel)
         timeline.LABELS.update(panels.TIMELINE_LABELS)
         request_status_changed.connect(panels.on_request_status_changed, dispatch_uid="matching.close_inquiries")
+        resource_erased.connect(panels.on_resource_erased, dispatch_uid="matching.end_links_of_erased")

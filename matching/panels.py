@@ -7,7 +7,7 @@ from matching.enums import InquiryStatus
 from matching.forms import ConflictForm
 from matching.models import Conflict, Inquiry
 from matching.selectors import inquiries_for_request, spread
-from matching.services import close_open_inquiries, tell_chosen_withdrawn
+from matching.services import close_open_inquiries, end_links_of_erased, tell_chosen_withdrawn
 from requests_app.enums import CLOSED_STATUSES, RequestStatus
 
 TIMELINE_LABELS = {
@@ -68,6 +68,10 @@ def resource_panel(http_request, resource) -> str:
 
 def spread_panel(http_request) -> str:
     return render_to_string("matching/panels/spread.html", {"spread": spread()}, request=http_request)
+
+
+def on_resource_erased(sender, *, resource, **kwargs) -> None:
+    end_links_of_erased(resource)
 
 
 def on_request_status_changed(sender, *, unit_request, previous, actor, **kwargs) -> None:

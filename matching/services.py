@@ -54,8 +54,8 @@ def inquiry_from_token(token: str) -> tuple[Inquiry | None, str]:
     except signing.BadSignature:
         return None, "invalid"
     inquiry = Inquiry.objects.select_related("request", "request__unit", "resource").filter(pk=data.get("inquiry")).first()
-    if inquiry is None:
-        return None, "invalid"
+    if inquiry is None or inquiry.resource.erased_at is not None:
+        return None, "invalid"  # a link never outlives the person it was sent to
     if not inquiry.nonce or inquiry.nonce != data.get("nonce"):
         return inquiry, "used"
     return inquiry, ""
@@ -278,6 +278,13 @@ def close_open_inquiries(unit_request: UnitRequest, *, actor) -> int:
         set_inquiry_status(inquiry, InquiryStatus.CANCELLED, actor=actor)
         closed += 1
     return closed
+
+
+def end_links_of_erased(resource) -> None:
+    """The person has left and been erased: open inquiries close, and no answer link works."""
+    for inquiry in Inquiry.objects.filter(resource=resource, status__in=OPEN_INQUIRY):
+        set_inquiry_status(inquiry, InquiryStatus.CANCELLED, actor=None)
+    Inquiry.objects.filter(resource=resource).exclude(nonce="").update(nonce="")
 
 
 def tell_chosen_withdrawn(unit_request: UnitRequest) -> None:

@@ -1,4 +1,5 @@
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -13,10 +14,10 @@ from registry.enums import ResourceStatus
 from registry.events import unanswered_invitations
 from registry.models import ExperienceResource
 from registry.selectors import own_resource
-from requests_app.enums import OPEN_STATUSES, JoinStatus, RequestStatus
+from requests_app.enums import OPEN_STATUSES, JoinKind, JoinStatus, RequestStatus
 from requests_app.forms import JoinUnitForm
 from requests_app.models import UnitJoinRequest
-from requests_app.selectors import board_summary, requests_for_coordinators, requests_for_unit_staff
+from requests_app.selectors import board_summary, joins_to_decide, requests_for_coordinators, requests_for_unit_staff
 
 
 def home(request):
@@ -57,7 +58,10 @@ class CoordinatorHomeView(PermissionRequiredMixin, TemplateView):
             .order_by("reply_by", "submitted_at")[:10]
         )
         ctx["request_summary"] = board_summary()
-        ctx["pending_units"] = UnitJoinRequest.objects.filter(status=JoinStatus.PENDING).count()
+        pending = UnitJoinRequest.objects.filter(status=JoinStatus.PENDING).aggregate(
+            new=Count("pk", filter=Q(kind=JoinKind.NEW_UNIT)), joins=Count("pk", filter=Q(kind=JoinKind.EXISTING_UNIT))
+        )
+        ctx["pending_units"], ctx["pending_joins"] = pending["new"], pending["joins"]
         return ctx
 
 
@@ -72,6 +76,7 @@ class UnitHomeView(PermissionRequiredMixin, TemplateView):
         ctx["requests"] = requests_for_unit_staff(user).order_by("-created_at")[:200]
         ctx["join_form"] = JoinUnitForm()
         ctx["pending_units"] = user.unit_join_requests.filter(status=JoinStatus.PENDING)
+        ctx["joins_to_decide"] = joins_to_decide(user)
         return ctx
 
 

@@ -8,7 +8,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from accounts import audit
+        from registry import events
+        from registry.signals import resource_erased
 
         # Story and support needs are health data: logged as changed, never with their text.
         audit.track(self.get_model("ExperienceResource"), masked={"story", "support_needs", "coordinator_notes"})
         audit.track(self.get_model("AwayPeriod"), masked={"note"})
+        resource_erased.connect(events.on_resource_erased, dispatch_uid="registry.events.erased")

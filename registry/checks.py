@@ -32,7 +32,10 @@ def check_from_token(token: str) -> YearlyCheck | None:
         data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
     except signing.BadSignature:
         return None
-    return YearlyCheck.objects.select_related("resource").filter(pk=data.get("check")).first()
+    check = YearlyCheck.objects.select_related("resource").filter(pk=data.get("check")).first()
+    if check is None or check.resource.erased_at is not None:
+        return None  # the person has left: their link ended with them
+    return check
 
 
 def due_for_yearly_check():
@@ -81,7 +84,9 @@ def record_answer(check: YearlyCheck, answer: str) -> bool:
 def unanswered_checks():
     """The coordinators' follow-up list: asked, and no answer within the set time."""
     cutoff = timezone.now() - timedelta(days=settings.YEARLY_CHECK_ANSWER_DAYS)
-    return YearlyCheck.objects.filter(answered_at__isnull=True, sent_at__lt=cutoff).select_related("resource")
+    return YearlyCheck.objects.filter(
+        answered_at__isnull=True, sent_at__lt=cutoff, resource__erased_at__isnull=True
+    ).select_related("resource")
 
 
 def purge_departed() -> int:

@@ -1,5 +1,6 @@
 """One function per e-mail to an experience resource."""
 
+from django.conf import settings
 from django.utils import timezone
 
 from notifications.services import queue_email
@@ -29,6 +30,17 @@ def send_already_registered(resource: ExperienceResource) -> None:
         resource,
         key=f"registry.already_registered:{resource.pk}:{timezone.localdate():%Y%m%d}",
         template="already_registered",
+    )
+
+
+def send_application_for_existing_account(user) -> None:
+    """Someone applied with the address of an existing account. Nothing was stored or changed;
+    the owner is told by mail and decides, and the page looks the same as always (privacy)."""
+    queue_email(
+        key=f"registry.application_for_account:{user.pk}:{timezone.localdate():%Y%m%d}",
+        to=user.email,
+        template="registry/email/application_for_existing_account",
+        context={"user": user, "coordinators_email": settings.COORDINATORS_EMAIL},
     )
 
 

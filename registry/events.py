@@ -9,6 +9,7 @@ when someone who had a place says no.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -77,12 +78,19 @@ def answer_token(invitation: EventInvitation) -> str:
 
 
 def invitation_from_token(token: str) -> EventInvitation | None:
-    # No max age: the link works until the event starts, which the answer page checks.
+    """The invitation behind a link, while the link lives: at most EVENT_LINK_MAX_DAYS after
+    it was made, never after the event has ended, and never for someone who has left."""
     try:
-        data = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+        data = signing.loads(token, salt=SALT, max_age=timedelta(days=settings.EVENT_LINK_MAX_DAYS))
+    except signing.BadSignature:  # SignatureExpired included
         return None
-    return EventInvitation.objects.select_related("event", "resource").filter(pk=data.get("invitation")).first()
+    invitation = EventInvitation.objects.select_related("event", "resource").filter(pk=data.get("invitation")).first()
+    if invitation is None or invitation.event.ends_at < timezone.now():
+        return None
+    resource = invitation.resource
+    if resource.erased_at is not None or resource.status == ResourceStatus.LEFT:
+        return None
+    return invitation
 
 
 def answer_link(invitation: EventInvitation) -> str:
@@ -178,6 +186,22 @@ def answer(invitation: EventInvitation, response: str, *, actor) -> str:
     if previous == RSVP.YES and response == RSVP.NO:
         _give_place_to_next(event)
     return response
+
+
+def on_resource_erased(sender, *, resource: ExperienceResource, **kwargs) -> None:
+    """The person has left and been erased: they give up every place and answer they had in
+    events still to come, and the first on a waiting list moves up."""
+    upcoming = resource.event_invitations.filter(event__cancelled_at__isnull=True, event__starts_at__gt=timezone.now()).exclude(
+        response=RSVP.NO
+    )
+    for invitation in upcoming.select_related("event"):
+        event = Event.objects.select_for_update().get(pk=invitation.event_id)
+        had_place = invitation.response == RSVP.YES
+        invitation.response = RSVP.NO
+        invitation.responded_at = timezone.now()
+        invitation.save(update_fields=["response", "responded_at"])
+        if had_place:
+            _give_place_to_next(event)
 
 
 def _give_place_to_next(event: Event) -> None:

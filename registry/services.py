@@ -19,6 +19,7 @@ from registry.calendar import intake_invitation
 from registry.consent import CONSENT_VERSION
 from registry.enums import TRANSITIONS, ResourceStatus
 from registry.models import ExperienceResource
+from registry.signals import resource_erased
 
 
 class TransitionError(Exception):
@@ -26,8 +27,14 @@ class TransitionError(Exception):
 
 
 def _link_user(resource: ExperienceResource) -> None:
-    """Gives the person an account they sign in to with an e-mailed code (no password)."""
+    """Gives the person an account they sign in to with an e-mailed code (no password).
+
+    Only a coordinator's registration gets here with an address that already has an
+    account; even then an account of staff (who sign in with password and MFA) is left alone.
+    """
     user = User.objects.filter(email__iexact=resource.email).first()
+    if user is not None and user.is_staff_role:
+        return
     if user is None:
         user = User.objects.create_user(email=resource.email, full_name=resource.full_name)
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
@@ -39,13 +46,22 @@ def _link_user(resource: ExperienceResource) -> None:
 def submit_application(
     *, data: dict, relations: dict, token: uuid.UUID | None, entered_by=None
 ) -> tuple[ExperienceResource, bool]:
-    """Stores an application. Returns (resource, created); an existing e-mail or token is not stored twice."""
+    """Stores an application. Returns (resource, created); an existing e-mail or token is not stored twice.
+
+    A public application (no `entered_by`) with the address of an existing account stores
+    nothing and changes nothing on that account: anyone can type anyone's address. The
+    owner gets a mail and decides; (None, False) is returned.
+    """
     email = (data.get("email") or "").strip().lower()
     existing = ExperienceResource.objects.filter(submission_token=token).first() if token else None
     if existing is None and email:
         existing = ExperienceResource.objects.filter(email__iexact=email).first()
     if existing is not None:
         return existing, False
+    if email and entered_by is None and (owner := User.objects.filter(email__iexact=email).first()):
+        log_action("registry.resource.application_for_existing_account", obj=owner, data={})
+        emails.send_application_for_existing_account(owner)
+        return None, False
     try:
         with transaction.atomic():
             resource = ExperienceResource.objects.create(
@@ -180,6 +196,9 @@ def erase_personal_data(resource: ExperienceResource) -> None:
     resource.save()
     resource.contribution_types.clear()
     resource.away_periods.all().delete()
+    # Every link the person had ends with them: the events' (registry.events) and the
+    # inquiries' (matching) here; the yearly question's link refuses an erased person.
+    resource_erased.send(sender=ExperienceResource, resource=resource)
     AuditEntry.objects.erase_values_for(resource)
     if user is not None:
         # The account goes too, unless the person also works in a care unit, say.

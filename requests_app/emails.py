@@ -110,6 +110,16 @@ def send_unit_requested(join_request: UnitJoinRequest) -> None:
     )
 
 
+def send_join_to_unit_staff(join_request: UnitJoinRequest) -> None:
+    """Someone asks to join the unit, and the region lets the unit's own staff approve it."""
+    _send(
+        sorted(join_request.unit.staff.filter(is_active=True).values_list("email", flat=True)),
+        key=f"requests.join_requested:{join_request.pk}",
+        template="join_requested",
+        context={"join": join_request, "link": settings.SITE_URL + reverse("pages:unit_home")},
+    )
+
+
 def send_unit_decided(join_request: UnitJoinRequest) -> None:
     _send(
         [join_request.user.email],

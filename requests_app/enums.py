@@ -95,7 +95,12 @@ class EthicsStatus(models.TextChoices):
     NOT_NEEDED = "not_needed", _("Behövs inte")
 
 
+class JoinKind(models.TextChoices):
+    NEW_UNIT = "new_unit", _("Ny verksamhet")
+    EXISTING_UNIT = "existing_unit", _("Gå med i en verksamhet")
+
+
 class JoinStatus(models.TextChoices):
-    PENDING = "pending", _("Väntar på samordnare")
+    PENDING = "pending", _("Väntar på godkännande")
     APPROVED = "approved", _("Godkänd")
     REJECTED = "rejected", _("Avböjd")

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import ExperienceArea, Perspective
-from requests_app.enums import AgeGroup, Duration, EthicsStatus, Format, JoinStatus, RequestStatus, WorkKind
+from requests_app.enums import AgeGroup, Duration, EthicsStatus, Format, JoinKind, JoinStatus, RequestStatus, WorkKind
 from requests_app.validators import validate_cost_centre
 
 
@@ -28,8 +28,15 @@ class CareUnit(models.Model):
 
 
 class UnitJoinRequest(models.Model):
-    """Unit staff asking for a unit that is not in the list yet. A coordinator approves it."""
+    """Unit staff asking for a unit that is not in the list yet, or to join one that is.
 
+    Either way nothing of the unit is visible until it is approved: a new unit by a
+    coordinator; joining by a coordinator or, when UNIT_MEMBERS_APPROVE_JOINS is on, by
+    someone who already works there. For a join, `unit` is the unit asked for and the name,
+    organisation and cost centre are copied from it.
+    """
+
+    kind = models.CharField(_("gäller"), max_length=20, choices=JoinKind.choices, default=JoinKind.NEW_UNIT)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_join_requests")
     name = models.CharField(_("verksamhetens namn"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200)
@@ -45,6 +52,14 @@ class UnitJoinRequest(models.Model):
         verbose_name = _("ansökan om ny verksamhet")
         verbose_name_plural = _("ansökningar om ny verksamhet")
         ordering = ["created_at"]
+        constraints = [
+            # A double click asks once.
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                condition=models.Q(kind=JoinKind.EXISTING_UNIT, status=JoinStatus.PENDING),
+                name="one_pending_join_per_unit",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
-from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, RequestStatus
-from requests_app.models import UnitRequest
+from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus
+from requests_app.models import UnitJoinRequest, UnitRequest
 
 
 def requests_for_unit_staff(user) -> QuerySet[UnitRequest]:
@@ -35,3 +36,12 @@ def board_summary() -> dict:
         "unassigned": counts["unassigned"],
         "oldest_waiting_days": (timezone.now() - oldest).days if oldest else None,
     }
+
+
+def joins_to_decide(user):
+    """Requests to join the person's own units, which the region lets them decide."""
+    if not settings.UNIT_MEMBERS_APPROVE_JOINS:
+        return UnitJoinRequest.objects.none()
+    return UnitJoinRequest.objects.filter(
+        kind=JoinKind.EXISTING_UNIT, status=JoinStatus.PENDING, unit__staff=user, unit__is_active=True
+    ).select_related("user", "unit")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_action
 from accounts.enums import Role
 from requests_app import emails
-from requests_app.enums import REASON_REQUIRED, TRANSITIONS, JoinStatus, RequestStatus
+from requests_app.enums import REASON_REQUIRED, TRANSITIONS, JoinKind, JoinStatus, RequestStatus
 from requests_app.models import CareUnit, RequestCounter, RequestMessage, RequestNote, UnitJoinRequest, UnitRequest
 from requests_app.signals import request_status_changed
 
@@ -87,10 +88,15 @@ def save_request(
     that is already submitted is not submitted again: either way one request, one reference.
     """
     if unit_request.pk is None and token and (earlier := UnitRequest.objects.filter(submission_token=token).first()):
-        if earlier.status != RequestStatus.DRAFT:
+        if not _same_form(earlier, unit_request, actor):
+            # Someone else's token (another unit's draft, say): it names nothing of theirs.
+            # This becomes a request of its own, and the other draft is left as it was.
+            token = None
+        elif earlier.status != RequestStatus.DRAFT:
             return earlier
-        # Saved as a draft, then sent again from the same form: it is the same request.
-        unit_request.pk, unit_request.created_by, unit_request.submission_token = earlier.pk, earlier.created_by, token
+        else:
+            # Saved as a draft, then sent again from the same form: it is the same request.
+            unit_request.pk, unit_request.created_by, unit_request.submission_token = earlier.pk, earlier.created_by, token
     if unit_request.pk is None:
         unit_request.created_by = actor
         unit_request.submission_token = token
@@ -102,7 +108,10 @@ def save_request(
         except IntegrityError:
             if token is None:
                 raise
-            return UnitRequest.objects.get(submission_token=token)  # the other click made it
+            other = UnitRequest.objects.get(submission_token=token)  # the other click made it
+            if not _same_form(other, unit_request, actor):
+                raise
+            return other
     else:
         with transaction.atomic():
             current = UnitRequest.objects.select_for_update().get(pk=unit_request.pk)
@@ -114,6 +123,12 @@ def save_request(
     if submit:
         return submit_request(unit_request, actor=actor)
     return unit_request
+
+
+def _same_form(earlier: UnitRequest, unit_request: UnitRequest, actor) -> bool:
+    """A form's one-time token stands for one draft of one unit: it may only be sent again for
+    that unit, by someone who works there."""
+    return earlier.unit_id == unit_request.unit_id and earlier.unit.staff.filter(pk=actor.pk).exists()
 
 
 def _set_relations(unit_request: UnitRequest, relations: dict) -> None:
@@ -271,12 +286,51 @@ def _back_to_triage(unit_request: UnitRequest, *, actor) -> None:
 # --- care units and their staff ----------------------------------------------------------
 
 
-@transaction.atomic
-def join_unit(user, unit: CareUnit) -> None:
+def ask_to_join(user, unit: CareUnit) -> UnitJoinRequest | None:
+    """Asks to join an existing unit. Nothing of the unit is visible until it is approved.
+
+    Returns the pending request (the same one when asked twice), or None when the person
+    already works there.
+    """
     if not unit.is_active:
         raise RequestError(_("Verksamheten finns inte längre."))
-    unit.staff.add(user)
-    log_action("requests.unit.staff_joined", actor=user, obj=unit, data={"user": user.email})
+    if unit.staff.filter(pk=user.pk).exists():
+        return None
+    pending = UnitJoinRequest.objects.filter(user=user, unit=unit, kind=JoinKind.EXISTING_UNIT, status=JoinStatus.PENDING)
+    if earlier := pending.first():
+        return earlier
+    try:
+        with transaction.atomic():
+            join_request = UnitJoinRequest.objects.create(
+                kind=JoinKind.EXISTING_UNIT,
+                user=user,
+                unit=unit,
+                name=unit.name,
+                organisation=unit.organisation,
+                cost_centre=unit.cost_centre,
+            )
+            log_action("requests.unit.join_requested", actor=user, obj=unit, data={"user": user.email})
+            emails.send_unit_requested(join_request)
+            if settings.UNIT_MEMBERS_APPROVE_JOINS:
+                emails.send_join_to_unit_staff(join_request)
+    except IntegrityError:
+        return pending.first()  # the other click asked
+    return join_request
+
+
+def may_decide(join_request: UnitJoinRequest, user) -> bool:
+    """Coordinators decide every request; someone who works at the unit decides a request to
+    join it when the region has turned that on. Never the person who asked."""
+    if join_request.user_id == user.pk:
+        return False
+    if user.has_role(Role.COORDINATOR):
+        return True
+    return (
+        settings.UNIT_MEMBERS_APPROVE_JOINS
+        and join_request.kind == JoinKind.EXISTING_UNIT
+        and join_request.unit is not None
+        and join_request.unit.staff.filter(pk=user.pk).exists()
+    )
 
 
 @transaction.atomic
@@ -290,10 +344,17 @@ def ask_for_unit(join_request: UnitJoinRequest, *, actor) -> UnitJoinRequest:
 
 @transaction.atomic
 def decide_unit_request(join_request: UnitJoinRequest, *, approve: bool, actor) -> None:
-    locked = UnitJoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    locked = UnitJoinRequest.objects.select_for_update().select_related("unit").get(pk=join_request.pk)
     if locked.status != JoinStatus.PENDING:
         return
-    if approve:
+    if not may_decide(locked, actor):
+        raise RequestError(_("Du kan inte besluta om den här ansökan."))
+    if approve and locked.kind == JoinKind.EXISTING_UNIT:
+        if locked.unit is None or not locked.unit.is_active:
+            raise RequestError(_("Verksamheten finns inte längre."))
+        locked.unit.staff.add(locked.user)
+        log_action("requests.unit.staff_joined", actor=actor, obj=locked.unit, data={"user": locked.user.email})
+    elif approve:
         unit, _created = CareUnit.objects.get_or_create(
             organisation=locked.organisation,
             name=locked.name,

@@ -6,6 +6,7 @@ app_name = "requests_app"
 urlpatterns = [
     path("sa-lanar-ni/", public.how_it_works, name="how_it_works"),
     path("verksamhet/anslut/", unit.join, name="join_unit"),
+    path("verksamhet/anslutningar/<int:pk>/beslut/", unit.decide_join, name="decide_join"),
     path("verksamhet/ny-verksamhet/", unit.ask_for_new_unit, name="ask_for_unit"),
     path("verksamhet/forfragningar/ny/", unit.new_request, name="new_request"),
     path("verksamhet/forfragningar/<int:pk>/", unit.unit_request, name="unit_request"),

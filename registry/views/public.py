@@ -32,7 +32,7 @@ def apply(request):
         else:
             plain, relations = form.split()
             resource, created = submit_application(data=plain, relations=relations, token=form.cleaned_data["token"])
-            if not created and resource.submission_token != form.cleaned_data["token"]:
+            if resource is not None and not created and resource.submission_token != form.cleaned_data["token"]:
                 emails.send_already_registered(resource)
             return redirect("registry:apply_thanks")
     elif request.method == "POST":

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
-from requests_app.enums import REASON_REQUIRED, TRANSITIONS, WAITING_STATUSES, JoinStatus, RequestStatus
+from requests_app.enums import REASON_REQUIRED, TRANSITIONS, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus
 from requests_app.filters import BoardFilter
 from requests_app.forms import MessageForm, NoteForm, StatusForm
 from requests_app.models import UnitJoinRequest
@@ -170,7 +170,7 @@ def triage_attachment(request, pk):
 
 @permission_required("requests.triage", raise_exception=True)
 def unit_requests(request):
-    pending = UnitJoinRequest.objects.filter(status=JoinStatus.PENDING).select_related("user")
+    pending = UnitJoinRequest.objects.filter(status=JoinStatus.PENDING).select_related("user", "unit")
     return render(request, "requests_app/unit_requests.html", {"pending": pending})
 
 
@@ -179,6 +179,15 @@ def unit_requests(request):
 def decide_unit(request, pk):
     join_request = get_object_or_404(UnitJoinRequest, pk=pk)
     approve = request.POST.get("decision") == "approve"
-    decide_unit_request(join_request, approve=approve, actor=request.user)
-    messages.success(request, _("Verksamheten är tillagd.") if approve else _("Ansökan är avböjd."))
+    try:
+        decide_unit_request(join_request, approve=approve, actor=request.user)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        if not approve:
+            messages.success(request, _("Ansökan är avböjd."))
+        elif join_request.kind == JoinKind.EXISTING_UNIT:
+            messages.success(request, _("Personen är nu knuten till verksamheten."))
+        else:
+            messages.success(request, _("Verksamheten är tillagd."))
     return redirect("requests_app:unit_requests")

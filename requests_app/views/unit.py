@@ -1,5 +1,6 @@
 """The care unit's pages. Every request is fetched through the units the person works at."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,12 +11,13 @@ from rules.contrib.views import permission_required
 from requests_app.enums import TRANSITIONS, RequestStatus
 from requests_app.forms import JoinUnitForm, MessageForm, RequestForm, UnitJoinRequestForm
 from requests_app.panels import UNIT_PAGE, render_panels
-from requests_app.selectors import requests_for_unit_staff
+from requests_app.selectors import joins_to_decide, requests_for_unit_staff
 from requests_app.services import (
     RequestError,
     ask_for_unit,
+    ask_to_join,
     copy_request,
-    join_unit,
+    decide_unit_request,
     save_request,
     send_message,
     set_request_status,
@@ -158,11 +160,49 @@ def attachment_response(obj) -> FileResponse:
 @permission_required("requests.use_unit_pages", raise_exception=True)
 def join(request):
     form = JoinUnitForm(request.POST)
-    if form.is_valid():
-        join_unit(request.user, form.cleaned_data["unit"])
-        messages.success(request, _("Nu är du knuten till %(unit)s.") % {"unit": form.cleaned_data["unit"].name})
-    else:
+    if not form.is_valid():
         messages.error(request, _("Välj en verksamhet i listan."))
+        return redirect("pages:unit_home")
+    unit = form.cleaned_data["unit"]
+    try:
+        asked = ask_to_join(request.user, unit)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        return redirect("pages:unit_home")
+    if asked is None:
+        messages.info(request, _("Du är redan knuten till %(unit)s.") % {"unit": unit.name})
+    elif settings.UNIT_MEMBERS_APPROVE_JOINS:
+        messages.success(
+            request,
+            _(
+                "Tack! En samordnare eller någon som arbetar på %(unit)s godkänner att du går med. "
+                "Du får ett mejl. Tills dess ser du inte verksamhetens förfrågningar."
+            )
+            % {"unit": unit.name},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Tack! En samordnare godkänner att du går med i %(unit)s. "
+                "Du får ett mejl. Tills dess ser du inte verksamhetens förfrågningar."
+            )
+            % {"unit": unit.name},
+        )
+    return redirect("pages:unit_home")
+
+
+@require_POST
+@permission_required("requests.use_unit_pages", raise_exception=True)
+def decide_join(request, pk):
+    join_request = get_object_or_404(joins_to_decide(request.user), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        decide_unit_request(join_request, approve=approve, actor=request.user)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Personen är nu knuten till verksamheten.") if approve else _("Förfrågan är avböjd."))
     return redirect("pages:unit_home")
 
 

@@ -306,6 +306,30 @@ def test_yes_by_the_link_is_recorded_with_the_comment_and_what_may_be_shared(cli
     assert entry.data == {"resource": sent.resource_id, "from": "sent", "via": "link"}
 
 
+def test_erasure_ends_the_answer_link(client, coordinator, sent):
+    from registry.services import confirm_leaving
+
+    link = services.answer_link(sent).removeprefix(services.settings.SITE_URL)
+    assert client.get(link).status_code == 200
+
+    confirm_leaving(sent.resource, actor=coordinator, reason="Har bett att få lämna")
+
+    sent.refresh_from_db()
+    assert (sent.status, sent.nonce) == (InquiryStatus.CANCELLED, "")
+    response = client.post(link, {"answer": "yes", "share_email": "on"})
+    assert response.status_code == 400
+    sent.refresh_from_db()
+    assert (sent.status, sent.share_email, sent.answered_at) == (InquiryStatus.CANCELLED, False, None)
+
+
+def test_a_link_to_someone_already_erased_records_nothing(client, sent):
+    # Erased before links were ended on erasure: the link itself refuses.
+    link = services.answer_link(sent).removeprefix(services.settings.SITE_URL)
+    ExperienceResource.objects.filter(pk=sent.resource_id).update(erased_at=timezone.now(), status=ResourceStatus.LEFT)
+    assert client.post(link, {"answer": "yes", "share_email": "on"}).status_code == 400
+    assert unchanged(sent)
+
+
 def test_no_by_the_link_is_recorded(client, sent):
     response = client.post(link_of(sent), {"answer": "no", "comment": "Inte i vår"})
 

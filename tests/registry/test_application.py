@@ -111,14 +111,55 @@ def test_rate_limit_per_ip_keeps_what_was_typed(db):
     assert ExperienceResource.objects.count() == 10
 
 
-def test_existing_user_with_same_address_gets_the_resource_role(client, db):
+@pytest.fixture
+def behind_the_proxy(settings):
+    # As in production: one TLS proxy in front, which appends the visitor's address.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_writing_x_forwarded_for_does_not_dodge_the_limit(behind_the_proxy, db):
+    for i in range(12):
+        client = Client(REMOTE_ADDR="172.18.0.2", HTTP_X_FORWARDED_FOR=f"10.66.0.{i}, 198.51.100.7")
+        post(client, application(email=f"p{i}@exempel.se"))
+    assert ExperienceResource.objects.count() == 10
+
+
+def test_people_behind_the_same_proxy_are_limited_one_by_one(behind_the_proxy, db):
+    for i in range(12):
+        client = Client(REMOTE_ADDR="172.18.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.{i + 1}")
+        assert post(client, application(email=f"p{i}@exempel.se")).status_code == 302
+    assert ExperienceResource.objects.count() == 12
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.UNIT_STAFF])
+def test_an_application_never_touches_an_existing_account(client, db, role, django_capture_on_commit_callbacks):
     from tests.factories import UserFactory
 
-    user = UserFactory(email="karin.lind@exempel.se", roles=[Role.UNIT_STAFF])
-    post(client, application())
+    user = UserFactory(email="karin.lind@exempel.se", full_name="Karin i personalen", roles=[role])
+    before = (user.email, user.full_name, user.roles, user.password)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, application())
+
+    assert response.url == "/bli-erfarenhetsresurs/tack/"  # the same page: nobody learns who has an account
     user = User.objects.get(pk=user.pk)
-    assert user.roles == frozenset({Role.UNIT_STAFF, Role.RESOURCE})
-    assert ExperienceResource.objects.get().user == user
+    assert (user.email, user.full_name, user.roles, user.password) == before
+    assert ExperienceResource.objects.count() == 0
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["karin.lind@exempel.se"], "En anmälan med din e-postadress")]
+    assert "inget har ändrats på ditt konto" in mail.outbox[0].body
+    assert "Min mamma hade demens" not in mail.outbox[0].body
+
+
+def test_coordinator_registering_with_a_staff_address_gives_that_account_no_resource_role(client, coordinator, login):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(email="kollega@regionexempel.se", roles=[Role.FINANCE])
+    login(client, coordinator)
+    client.post("/samordning/resurser/ny/", application(email=colleague.email))
+    resource = ExperienceResource.objects.get()
+    assert resource.user is None
+    assert User.objects.get(pk=colleague.pk).roles == frozenset({Role.FINANCE})
 
 
 @pytest.mark.parametrize("url", ["/bli-erfarenhetsresurs/", "/bli-erfarenhetsresurs/tack/"])

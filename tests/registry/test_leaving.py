@@ -86,3 +86,70 @@ def test_only_coordinators_confirm(client, unit_staff, me, login):
     assert client.post(f"/samordning/resurser/{me.pk}/avsluta/", {"reason": "x"}).status_code == 403
     me.refresh_from_db()
     assert me.erased_at is None
+
+
+def test_erasure_ends_the_persons_event_and_yearly_links(client, coordinator, me, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from registry import checks, events
+    from registry.enums import RSVP
+    from registry.models import EventInvitation, YearlyCheck
+    from tests.factories import EventFactory
+
+    event = EventFactory(created_by=coordinator, capacity=1)
+    waiting = ExperienceResourceFactory(first_name="Väntande")
+    with django_capture_on_commit_callbacks(execute=True):
+        events.invite(event, [me, waiting], actor=coordinator)
+    mine = EventInvitation.objects.get(resource=me)
+    assert events.answer(mine, RSVP.YES, actor=None) == RSVP.YES
+    assert events.answer(EventInvitation.objects.get(resource=waiting), RSVP.YES, actor=None) == RSVP.WAITLIST
+    event_link = f"/traff/{events.answer_token(mine)}/"
+    check = YearlyCheck.objects.create(resource=me, year=2026)
+    check_link = f"/fortfarande-med/{checks.answer_token(check)}/"
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_leaving(me, actor=coordinator, reason="Har bett att få lämna")
+
+    # The place goes to the first on the waiting list, and the links are dead.
+    assert dict(event.invitations.values_list("resource_id", "response")) == {me.pk: RSVP.NO, waiting.pk: RSVP.YES}
+    assert [m.to for m in mail.outbox] == [[waiting.email]]
+    assert client.post(event_link, {"response": "yes"}).status_code == 400
+    assert EventInvitation.objects.get(pk=mine.pk).response == RSVP.NO
+    assert client.post(check_link, {"answer": "pause"}).status_code == 400
+    check.refresh_from_db()
+    assert check.answered_at is None
+    assert check not in checks.unanswered_checks()
+
+
+def test_event_links_end(client, coordinator, django_capture_on_commit_callbacks, settings):
+    import time
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from registry import events
+    from registry.enums import RSVP
+    from registry.models import Event, EventInvitation
+    from tests.factories import EventFactory
+
+    event = EventFactory(created_by=coordinator)
+    person = ExperienceResourceFactory()
+    events.invite(event, [person], actor=coordinator)
+    invitation = EventInvitation.objects.get(resource=person)
+
+    # A link older than EVENT_LINK_MAX_DAYS no longer works, even for an event still to come.
+    long_ago = time.time() - (settings.EVENT_LINK_MAX_DAYS + 1) * 86400
+    with mock.patch("time.time", return_value=long_ago):
+        old_link = f"/traff/{events.answer_token(invitation)}/"
+    assert client.post(old_link, {"response": "yes"}).status_code == 400
+    fresh_link = f"/traff/{events.answer_token(invitation)}/"
+    assert client.get(fresh_link).status_code == 200
+
+    # And no link works once the event is over.
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    assert client.get(fresh_link).status_code == 400
+    assert EventInvitation.objects.get(pk=invitation.pk).response == RSVP.PENDING

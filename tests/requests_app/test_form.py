@@ -227,3 +227,38 @@ def test_bad_attachments_are_refused(client, staff, unit, settings, name, conten
     assert response.context["form"].errors["attachment"] == [message]
     assert "Välj bilagan igen" in response.content.decode()
     assert UnitRequest.objects.count() == 0
+
+
+def test_another_units_draft_token_neither_moves_nor_sends_that_draft(client, login, unit, unit_staff):
+    login(client, unit_staff)
+    client.post(NEW, {"unit": unit.pk, "title": "Vårt utkast", "token": TOKEN, "action": "draft"})
+    draft = UnitRequest.objects.get()
+    other_unit = CareUnitFactory(name="Ortopeden")
+    stranger = UserFactory(email="ortopeden@regionexempel.se", roles=[Role.UNIT_STAFF])
+    other_unit.staff.add(stranger)
+    login(client, stranger)
+
+    response = client.post(NEW, form_data(other_unit, title="Ortopedens förfrågan", token=TOKEN))
+
+    draft.refresh_from_db()
+    assert draft.unit == unit
+    assert draft.status == RequestStatus.DRAFT
+    assert draft.title == "Vårt utkast"
+    assert draft.created_by == unit_staff
+    theirs = UnitRequest.objects.exclude(pk=draft.pk).get()
+    assert theirs.unit == other_unit
+    assert theirs.status == RequestStatus.SUBMITTED
+    assert response.url == f"/verksamhet/forfragningar/{theirs.pk}/"
+
+
+def test_a_draft_token_sent_again_for_another_unit_makes_a_new_request(client, staff, unit):
+    second = CareUnitFactory(name="Hjärtmottagningen")
+    second.staff.add(staff)
+    client.post(NEW, {"unit": unit.pk, "title": "Utkast", "token": TOKEN, "action": "draft"})
+    draft = UnitRequest.objects.get()
+
+    client.post(NEW, form_data(second, token=TOKEN))
+
+    draft.refresh_from_db()
+    assert (draft.unit, draft.status) == (unit, RequestStatus.DRAFT)
+    assert UnitRequest.objects.filter(unit=second, status=RequestStatus.SUBMITTED).count() == 1

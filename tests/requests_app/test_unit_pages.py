@@ -113,16 +113,114 @@ def test_copy_an_old_request_as_a_new_draft(client, login, unit_staff, unit):
 # --- units and their staff --------------------------------------------------------------
 
 
-def test_new_staff_pick_their_unit(client, login, db):
-    unit = CareUnitFactory(name="Smärtcentrum")
-    newcomer = UserFactory(email="ny@regionexempel.se", roles=[Role.UNIT_STAFF])
-    login(client, newcomer)
-    assert list(client.get("/verksamhet/").context["units"]) == []
+@pytest.fixture
+def newcomer(db):
+    return UserFactory(email="ny@regionexempel.se", roles=[Role.UNIT_STAFF])
 
+
+def test_joining_an_existing_unit_waits_for_a_coordinator_and_shows_nothing_until_then(
+    client, login, coordinator, newcomer, theirs, django_capture_on_commit_callbacks
+):
+    other, _draft = theirs
+    login(client, newcomer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/verksamhet/anslut/", {"unit": other.unit.pk}, follow=True)
+
+    page = response.content.decode()
+    assert "En samordnare godkänner att du går med i Hjärtcentrum" in page
+    assert "Väntar på godkännande att gå med i Hjärtcentrum" in page
+    assert "Hemlig hjärtstudie" not in page
+    assert list(newcomer.care_units.all()) == []
+    join = UnitJoinRequest.objects.get()
+    assert (join.kind, join.status, join.unit) == ("existing_unit", JoinStatus.PENDING, other.unit)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["levandebibliotek@regionexempel.se"], "Vill gå med i Hjärtcentrum: godkänn eller avböj")
+    ]
+    for url in (f"/verksamhet/forfragningar/{other.pk}/", f"/verksamhet/forfragningar/{other.pk}/bilaga/"):
+        assert client.get(url).status_code == 404
+
+    login(client, coordinator)
+    start = client.get("/samordning/").content.decode()
+    assert "1 person vill gå med i en verksamhet" in start
+    assert [j.pk for j in client.get("/samordning/verksamheter/").context["pending"]] == [join.pk]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/samordning/verksamheter/{join.pk}/beslut/", {"decision": "approve"})
+
+    assert list(newcomer.care_units.all()) == [other.unit]
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["ny@regionexempel.se"], "Du är knuten till Hjärtcentrum")]
+    assert AuditEntry.objects.filter(action="requests.unit.staff_joined").count() == 1
+    login(client, newcomer)
+    assert client.get(f"/verksamhet/forfragningar/{other.pk}/").status_code == 200
+
+
+def test_asking_twice_to_join_asks_once(client, login, newcomer, unit):
+    login(client, newcomer)
     client.post("/verksamhet/anslut/", {"unit": unit.pk})
+    client.post("/verksamhet/anslut/", {"unit": unit.pk})
+    assert UnitJoinRequest.objects.count() == 1
+
+
+def test_a_declined_join_is_mailed_and_gives_nothing(
+    client, login, coordinator, newcomer, unit, django_capture_on_commit_callbacks
+):
+    login(client, newcomer)
+    client.post("/verksamhet/anslut/", {"unit": unit.pk})
+    join = UnitJoinRequest.objects.get()
+    login(client, coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/samordning/verksamheter/{join.pk}/beslut/", {"decision": "reject"})
+    join.refresh_from_db()
+    assert join.status == JoinStatus.REJECTED
+    assert list(newcomer.care_units.all()) == []
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ny@regionexempel.se"], "Du blev inte knuten till Diabetesmottagningen")
+    ]
+
+
+def test_staff_of_the_unit_cannot_approve_unless_the_region_allows_it(client, login, newcomer, unit, unit_staff):
+    login(client, newcomer)
+    client.post("/verksamhet/anslut/", {"unit": unit.pk})
+    join = UnitJoinRequest.objects.get()
+    login(client, unit_staff)
+    assert "Vill gå med i er verksamhet" not in client.get("/verksamhet/").content.decode()
+    assert client.post(f"/verksamhet/anslutningar/{join.pk}/beslut/", {"decision": "approve"}).status_code == 404
+    assert client.post(f"/samordning/verksamheter/{join.pk}/beslut/", {"decision": "approve"}).status_code == 403
+    join.refresh_from_db()
+    assert join.status == JoinStatus.PENDING
+
+
+def test_with_the_setting_on_a_member_of_the_unit_approves(
+    client, login, newcomer, unit, unit_staff, settings, django_capture_on_commit_callbacks
+):
+    settings.UNIT_MEMBERS_APPROVE_JOINS = True
+    login(client, newcomer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/verksamhet/anslut/", {"unit": unit.pk})
+    join = UnitJoinRequest.objects.get()
+    assert sorted(m.to[0] for m in mail.outbox) == ["levandebibliotek@regionexempel.se", "verksamhet@regionexempel.se"]
+    # Neither the person who asked, nor staff of another unit, can approve it.
+    assert client.post(f"/verksamhet/anslutningar/{join.pk}/beslut/", {"decision": "approve"}).status_code == 404
+    stranger = UserFactory(email="annan@regionexempel.se", roles=[Role.UNIT_STAFF])
+    CareUnitFactory(name="Annan").staff.add(stranger)
+    login(client, stranger)
+    assert client.post(f"/verksamhet/anslutningar/{join.pk}/beslut/", {"decision": "approve"}).status_code == 404
+
+    login(client, unit_staff)
+    assert "ny@regionexempel.se vill gå med i Diabetesmottagningen." in client.get("/verksamhet/").content.decode()
+    client.post(f"/verksamhet/anslutningar/{join.pk}/beslut/", {"decision": "approve"})
 
     assert list(newcomer.care_units.all()) == [unit]
-    assert AuditEntry.objects.filter(action="requests.unit.staff_joined").count() == 1
+    join.refresh_from_db()
+    assert (join.status, join.decided_by) == (JoinStatus.APPROVED, unit_staff)
+
+
+def test_existing_memberships_stay(client, login, unit_staff, unit):
+    request = submitted_request(unit=unit, title="Vår förfrågan")
+    login(client, unit_staff)
+    assert client.get(f"/verksamhet/forfragningar/{request.pk}/").status_code == 200
 
 
 def test_asking_for_a_new_unit_which_a_coordinator_approves(client, login, coordinator, db, django_capture_on_commit_callbacks):
