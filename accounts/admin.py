@@ -1,5 +1,7 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
@@ -20,6 +22,37 @@ admin.site.site_title = _("Levande bibliotek")
 admin.site.unregister(Group)
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Authenticator)
+# Links between accounts and identity providers hold the provider's attributes about a person,
+# and we never store tokens: nothing there for an administrator to administer.
+admin.site.unregister(SocialAccount)
+admin.site.unregister(SocialToken)
+admin.site.unregister(SocialApp)
+
+
+class SocialAppForm(forms.ModelForm):
+    """The client secret can be set or replaced, never read back."""
+
+    secret = forms.CharField(
+        label=_("hemlighet (client secret)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Lämna tomt för att behålla den som finns."),
+    )
+
+    class Meta:
+        model = SocialApp
+        fields = ["provider", "provider_id", "name", "client_id", "secret", "key", "settings"]
+
+    def clean_secret(self):
+        return self.cleaned_data["secret"] or (self.instance.secret if self.instance.pk else "")
+
+
+@admin.register(SocialApp)
+class SocialAppAdmin(admin.ModelAdmin):
+    """The protocol settings of an organisation's identity provider (see README)."""
+
+    form = SocialAppForm
+    list_display = ["name", "provider", "provider_id", "client_id"]
 
 
 @admin.register(Authenticator)

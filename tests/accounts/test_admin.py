@@ -18,6 +18,8 @@ REVIEWED = {
     "registry.contributiontype",
     "requests_app.careunit",
     "matching.matchingweights",
+    "socialaccount.socialapp",  # an identity provider's protocol settings; the client secret is write-only
+    "accounts.identityprovider",  # which domains, groups and contexts a provider is trusted for
 }
 
 
@@ -84,3 +86,29 @@ def test_administrators_hold_no_permission_on_models_outside_the_admin(administr
     assert not backend.has_perm(administrator, "registry.view_experienceresource")
     assert not backend.has_perm(administrator, "matching.view_conflict")
     assert not backend.has_perm(administrator, "matching.change_inquiry")
+
+
+def test_identity_provider_secret_is_never_shown(client, administrator, login):
+    from allauth.socialaccount.models import SocialApp
+
+    app = SocialApp.objects.create(
+        provider="openid_connect", provider_id="entra", name="Entra", client_id="c", secret="s3cret-value"
+    )
+    login(client, administrator)
+    page = client.get(f"/admin/socialaccount/socialapp/{app.pk}/change/").content.decode()
+    assert "Entra" in page
+    assert "s3cret-value" not in page
+    client.post(
+        f"/admin/socialaccount/socialapp/{app.pk}/change/",
+        {
+            "provider": "openid_connect",
+            "provider_id": "entra",
+            "name": "Entra 2",
+            "client_id": "c",
+            "secret": "",
+            "key": "",
+            "settings": "{}",
+        },
+    )
+    app.refresh_from_db()
+    assert (app.name, app.secret) == ("Entra 2", "s3cret-value")
