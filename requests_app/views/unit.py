@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from requests_app.enums import TRANSITIONS, RequestStatus
-from requests_app.forms import JoinUnitForm, MessageForm, RequestForm, UnitJoinRequestForm
+from requests_app.forms import JoinUnitForm, MessageForm, RequestForm, UnitJoinRequestForm, WithdrawForm
 from requests_app.panels import UNIT_PAGE, render_panels
 from requests_app.selectors import requests_for_unit_staff
 from requests_app.services import (
@@ -123,8 +123,14 @@ def post_message(request, obj, *, from_unit: bool, page, sent: str, back: str):
 @permission_required("requests.use_unit_pages", raise_exception=True)
 def withdraw(request, pk):
     obj = _own_request(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Förfrågan återkallades inte: skälet kunde inte sparas. Skriv det med vanliga tecken, högst 5 000.")
+        )
+        return redirect("requests_app:unit_request", pk=pk)
     try:
-        set_request_status(obj, RequestStatus.WITHDRAWN, actor=request.user, reason=request.POST.get("reason", ""), by_unit=True)
+        set_request_status(obj, RequestStatus.WITHDRAWN, actor=request.user, reason=form.cleaned_data["reason"], by_unit=True)
     except RequestError as exc:
         messages.error(request, str(exc))
     else:
