@@ -21,6 +21,7 @@ from requests_app.services import (
     set_request_status,
 )
 from requests_app.timeline import timeline_for
+from requests_app.validators import download_name
 
 
 def _own_request(request, pk):
@@ -154,7 +155,9 @@ def unit_attachment(request, pk):
 def attachment_response(obj) -> FileResponse:
     if not obj.attachment:
         raise Http404
-    response = FileResponse(obj.attachment.open("rb"), as_attachment=True, filename=obj.attachment_name or obj.attachment.name)
+    # Always a download, with the type checked at upload and a cleaned name (requests_app.validators).
+    name, content_type = download_name(obj.attachment_name or obj.attachment.name, obj.attachment.name)
+    response = FileResponse(obj.attachment.open("rb"), as_attachment=True, filename=name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
