@@ -70,8 +70,8 @@ def edit_request(request, pk):
 
 
 @permission_required("requests.use_unit_pages", raise_exception=True)
-def unit_request(request, pk, *, message_form=None, status=200):
-    """The unit's view of its request; `message_form` is a refused message, shown with its error."""
+def unit_request(request, pk, *, message_form=None, withdraw_form=None, status=200):
+    """The unit's view of its request; `message_form` or `withdraw_form` is a refused form, shown with its error."""
     obj = _own_request(request, pk)
     if obj.status == RequestStatus.DRAFT:
         return redirect("requests_app:edit_request", pk=pk)
@@ -83,6 +83,7 @@ def unit_request(request, pk, *, message_form=None, status=200):
             "messages_list": obj.messages.select_related("author"),
             "timeline": timeline_for(obj, for_unit=True),
             "message_form": message_form or MessageForm(),
+            "withdraw_form": withdraw_form,
             "can_withdraw": RequestStatus.WITHDRAWN in TRANSITIONS[obj.status],
             "panels": render_panels(UNIT_PAGE, request, obj),
         },
@@ -126,10 +127,9 @@ def withdraw(request, pk):
     obj = _own_request(request, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, _("Förfrågan återkallades inte: skälet kunde inte sparas. Skriv det med vanliga tecken, högst 5 000.")
-        )
-        return redirect("requests_app:unit_request", pk=pk)
+        # Shown again with the error beside the field and the text kept.
+        messages.error(request, _("Förfrågan återkallades inte. Se markeringen i formuläret."))
+        return unit_request(request, pk, withdraw_form=form, status=400)
     try:
         set_request_status(obj, RequestStatus.WITHDRAWN, actor=request.user, reason=form.cleaned_data["reason"], by_unit=True)
     except RequestError as exc:
