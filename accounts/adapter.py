@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.internal.stagekit import clear_login
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -73,4 +74,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if request is not None:
             ctx.setdefault("request", request)
         msg = self.render_mail(template_prefix, email, ctx)
-        send_auth_email(msg, template=template_prefix)
+        try:
+            send_auth_email(msg, template=template_prefix)
+        except Exception as exc:  # any mail server failure gets the same kind answer
+            # The mail server is down or stalled (EMAIL_TIMEOUT): say so and let the person try
+            # again on the same page, instead of a server error. Nothing was stashed yet.
+            request = request or self.request
+            if request is None:
+                raise
+            messages.error(
+                request, _("Vi kunde inte skicka e-post till dig just nu. Vänta en liten stund och försök sedan igen.")
+            )
+            raise ImmediateHttpResponse(redirect(request.get_full_path())) from exc

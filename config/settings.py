@@ -253,6 +253,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 if secret("EMAIL_HOST_PASSWORD"):
     EMAIL_HOST_PASSWORD = secret("EMAIL_HOST_PASSWORD")
+# A mail server that stalls must not hold a worker (or a sign-in page) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Levande bibliotek <levandebibliotek@regionexempel.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATORS_EMAIL = env.str("COORDINATORS_EMAIL", default="levandebibliotek@regionexempel.se")
@@ -269,13 +271,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # max_retries 0: a publish to a broker that is down fails at once instead of after
+    # redis-py's back-off (about 2 s per message); the worker's own connection retries anyway.
+    else {"visibility_timeout": 3600, "max_retries": 0, "socket_connect_timeout": 1}
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request must never hang on a broker that is down: publishing fails fast and the
 # outbox sweep delivers later.
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# After a failed publish, a web process leaves its mails to the sweep for this long.
+BROKER_RETRY_SECONDS = env.int("BROKER_RETRY_SECONDS", default=30)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

@@ -8,13 +8,15 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         from accounts import audit
-        from matching import panels
+        from matching import panels, services
+        from notifications import links
         from registry import panels as registry_panels
         from registry.signals import resource_erased
         from requests_app import panels as request_panels
         from requests_app import timeline
         from requests_app.signals import request_status_changed
 
+        links.register(services.LINK_KIND, services.token_for_inquiry)  # made at sending, never stored
         audit.track(self.get_model("Conflict"), masked={"note"})
         audit.track(self.get_model("MatchingWeights"))
         registry_panels.RESOURCE_PAGE.append(panels.resource_panel)

@@ -3,11 +3,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import SEARCH_MAX, SEARCH_TOO_LONG, IdField, IdListField
 from matching import services
 from matching.models import Conflict
 from requests_app.models import CareUnit
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TOO_LONG = _("Texten får vara högst %(limit_value)d tecken. Nu är den %(show_value)d tecken.")
 
 
 class SendForm(forms.Form):
@@ -39,8 +41,28 @@ class SendForm(forms.Form):
         return deadline
 
 
+class SearchForm(forms.Form):
+    """The search for someone to add by hand (`sok`, in the query string or posted along)."""
+
+    sok = forms.CharField(required=False, max_length=SEARCH_MAX, error_messages={"max_length": SEARCH_TOO_LONG})
+
+
+class ChoiceForm(forms.Form):
+    """The final choice: the ticked inquiries (`chosen`)."""
+
+    chosen = IdListField(required=False)
+
+
+class WithdrawYesForm(forms.Form):
+    """"… kan inte längre": the reason a yes is taken back."""
+
+    reason = forms.CharField(
+        max_length=5000, error_messages={"required": _("Skriv varför personen inte kan längre."), "max_length": TOO_LONG}
+    )
+
+
 class HandPickForm(forms.Form):
-    person = forms.IntegerField(widget=forms.HiddenInput)
+    person = IdField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Varför just den här personen?"),
         widget=forms.Textarea(attrs={"rows": 2}),

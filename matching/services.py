@@ -21,12 +21,14 @@ from matching.enums import INQUIRY_TRANSITIONS, OPEN_INQUIRY, AnsweredVia, Inqui
 from matching.models import Conflict, Inquiry, MatchingWeights
 from matching.scoring import CRITERIA, Wish, annotate_components, eligible, explain
 from matching.signals import choice_confirmed
+from notifications import links
 from registry.models import ExperienceResource
 from requests_app.enums import CLOSED_STATUSES, RequestStatus
 from requests_app.models import CareUnit, UnitRequest
 from requests_app.services import set_request_status
 
 SALT = "matching.inquiry-answer"
+LINK_KIND = "inquiry_answer"
 SENDABLE = frozenset({RequestStatus.READY, RequestStatus.MATCHING})
 
 
@@ -43,6 +45,16 @@ def answer_token(inquiry: Inquiry) -> str:
 
 def answer_link(inquiry: Inquiry) -> str:
     return f"{settings.SITE_URL}/svara/{answer_token(inquiry)}/"
+
+
+def mailed_answer_link(inquiry: Inquiry) -> str:
+    """The link as stored in the outbox: its token is made when the mail is sent (notifications.links)."""
+    return f"{settings.SITE_URL}/svara/{links.placeholder(LINK_KIND, inquiry.pk)}/"
+
+
+def token_for_inquiry(pk: int) -> str | None:
+    inquiry = Inquiry.objects.filter(pk=pk).first()
+    return answer_token(inquiry) if inquiry else None
 
 
 def inquiry_from_token(token: str) -> tuple[Inquiry | None, str]:
@@ -141,7 +153,7 @@ def send_inquiries(
         if by_hand:
             data["hand_reason"] = inquiry.hand_reason
         log_action("matching.inquiry.sent_by_hand" if by_hand else "matching.inquiry.sent", actor=actor, obj=locked, data=data)
-        emails.send_inquiry(inquiry, link=answer_link(inquiry))
+        emails.send_inquiry(inquiry, link=mailed_answer_link(inquiry))
         created.append(inquiry)
     if created and locked.status == RequestStatus.READY:
         set_request_status(locked, RequestStatus.MATCHING, actor=actor)
@@ -318,7 +330,7 @@ def send_reminders(now: datetime | None = None) -> int:
             if not claimed:
                 continue
             inquiry = Inquiry.objects.select_related("request", "resource").get(pk=inquiry_id)
-            emails.send_reminder(inquiry, link=answer_link(inquiry))
+            emails.send_reminder(inquiry, link=mailed_answer_link(inquiry))
             log_action("matching.inquiry.reminded", obj=inquiry.request, data={"resource": inquiry.resource_id})
         sent += 1
     return sent

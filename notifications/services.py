@@ -3,11 +3,16 @@
 queue_email() stores the rendered message in the same transaction as the change that
 caused it and, once that commits, asks Celery to send it. If the broker is down the row
 simply waits: `deliver_pending_emails` (beat, every minute) sends whatever is pending.
+
+A broker that is down must not slow the page down: publishing does not retry (settings), and
+after one failure this process stops asking the broker for BROKER_RETRY_SECONDS, leaving the
+mails of this request (and of the next ones) to the sweep.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -56,10 +61,32 @@ def queue_email(*, key: str, to: str, template: str, context: dict, attachments=
     return email
 
 
+class _Broker:
+    """Remembers, per process, that the broker just failed, so a page that queues ten mails
+    waits for one failed publish instead of ten."""
+
+    down_until = 0.0
+
+    def usable(self) -> bool:
+        return time.monotonic() >= self.down_until
+
+    def failed(self) -> None:
+        self.down_until = time.monotonic() + settings.BROKER_RETRY_SECONDS
+
+    def reset(self) -> None:
+        self.down_until = 0.0
+
+
+broker = _Broker()
+
+
 def enqueue(email_id: int) -> None:
+    if not broker.usable():
+        return  # the broker failed a moment ago: the sweep sends this one
     try:
         send_email.delay(email_id=email_id)
     except Exception:  # noqa: BLE001 - any broker failure: the sweep delivers it later
+        broker.failed()
         logger.warning("Broker unavailable; e-mail %s stays in the outbox for the next sweep", email_id)
 
 

@@ -8,8 +8,13 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from accounts import audit
-        from registry import events
+        from notifications import links
+        from registry import checks, events
         from registry.signals import resource_erased
+
+        # Answer links are made when their mail is sent, never stored in the outbox.
+        links.register(events.LINK_KIND, events.token_for_invitation)
+        links.register(checks.LINK_KIND, checks.token_for_check)
 
         # Story and support needs are health data: logged as changed, never with their text.
         audit.track(self.get_model("ExperienceResource"), masked={"story", "support_needs", "coordinator_notes"})

@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.audit import log_action
+from notifications import links
 from registry import emails
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource, YearlyCheck
@@ -21,10 +22,17 @@ from registry.services import erase_personal_data, request_to_leave, set_resourc
 
 SALT = "registry.yearly-check"
 LINK_MAX_AGE = timedelta(days=90)
+LINK_KIND = "yearly_check"
 
 
 def answer_token(check: YearlyCheck) -> str:
     return signing.dumps({"check": check.pk}, salt=SALT)
+
+
+def token_for_check(pk: int) -> str | None:
+    """The token made when the mail is sent; the outbox holds only a placeholder (notifications.links)."""
+    check = YearlyCheck.objects.filter(pk=pk).first()
+    return answer_token(check) if check else None
 
 
 def check_from_token(token: str) -> YearlyCheck | None:
@@ -55,7 +63,7 @@ def send_yearly_checks() -> int:
         try:
             with transaction.atomic():
                 check = YearlyCheck.objects.create(resource=resource, year=year)
-                link = f"{settings.SITE_URL}/fortfarande-med/{answer_token(check)}/"
+                link = f"{settings.SITE_URL}/fortfarande-med/{links.placeholder(LINK_KIND, check.pk)}/"
                 emails.send_yearly_check(resource, year=year, link=link)
         except IntegrityError:
             continue  # another run already asked this person this year

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
+from notifications import links
 from registry import emails
 from registry.calendar import calendar_file
 from registry.enums import RSVP, EventKind, ResourceStatus
@@ -26,6 +27,7 @@ from registry.models import Event, EventInvitation, ExperienceResource
 from registry.services import record_training
 
 SALT = "registry.event-invitation"
+LINK_KIND = "event_answer"
 
 
 class EventError(Exception):
@@ -97,6 +99,16 @@ def answer_link(invitation: EventInvitation) -> str:
     return f"{settings.SITE_URL}/traff/{answer_token(invitation)}/"
 
 
+def mailed_answer_link(invitation: EventInvitation) -> str:
+    """The link as stored in the outbox: its token is made when the mail is sent (notifications.links)."""
+    return f"{settings.SITE_URL}/traff/{links.placeholder(LINK_KIND, invitation.pk)}/"
+
+
+def token_for_invitation(pk: int) -> str | None:
+    invitation = EventInvitation.objects.filter(pk=pk).first()
+    return answer_token(invitation) if invitation else None
+
+
 def event_calendar(event: Event, *, cancelled: bool = False) -> dict:
     content = calendar_file(
         uid=f"event-{event.pk}",
@@ -150,7 +162,7 @@ def invite(event: Event, resources: Iterable[ExperienceResource], *, actor) -> i
         try:
             with transaction.atomic():
                 invitation = EventInvitation.objects.create(event=event, resource=resource, invited_by=actor)
-                emails.send_event_invitation(invitation, link=answer_link(invitation), calendar=event_calendar(event))
+                emails.send_event_invitation(invitation, link=mailed_answer_link(invitation), calendar=event_calendar(event))
         except IntegrityError:
             continue  # already invited, by this run or by a colleague at the same moment
         invited += 1
@@ -212,7 +224,7 @@ def _give_place_to_next(event: Event) -> None:
     first.response = RSVP.YES
     first.save(update_fields=["response"])
     log_action("registry.resource.event_place_given", obj=first.resource, data={"event": event.title})
-    emails.send_event_place_given(first, link=answer_link(first))
+    emails.send_event_place_given(first, link=mailed_answer_link(first))
 
 
 @transaction.atomic

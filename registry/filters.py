@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import SearchFilter
 from registry.enums import ResourceStatus
 from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
 
@@ -58,8 +59,8 @@ class PoolFilter(django_filters.FilterSet):
     contribution = django_filters.ModelChoiceFilter(
         field_name="contribution_types", queryset=ContributionType.objects.all(), label=_("Medverkansform"), empty_label=_("Alla")
     )
-    municipality = django_filters.CharFilter(lookup_expr="icontains", label=_("Kommun"))
-    language = django_filters.CharFilter(field_name="languages", lookup_expr="icontains", label=_("Språk"))
+    municipality = SearchFilter(lookup_expr="icontains", label=_("Kommun"))
+    language = SearchFilter(field_name="languages", lookup_expr="icontains", label=_("Språk"))
     age = django_filters.ChoiceFilter(choices=AGE_BANDS, method="filter_age", label=_("Ålder"), empty_label=_("Alla"))
     trained = django_filters.BooleanFilter(
         field_name="training_completed_on",
@@ -97,7 +98,7 @@ class PoolFilter(django_filters.FilterSet):
 
 
 class ResourceFilter(PoolFilter):
-    q = django_filters.CharFilter(method="filter_text", label=_("Sök på namn eller berättelse"))
+    q = SearchFilter(method="filter_text", label=_("Sök på namn eller berättelse"))
     status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, label=_("Status"), empty_label=_("Alla"))
     order = django_filters.OrderingFilter(
         fields=(

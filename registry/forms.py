@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import IdListField, ModelMultipleChoiceField
 from registry.consent import CONSENT_TEXT
 from registry.enums import ResourceStatus
 from registry.models import AwayPeriod, ContributionType, Event, ExperienceArea, ExperienceResource, Perspective
@@ -15,19 +16,19 @@ HONEYPOT = "webbplats"
 class ApplicationForm(forms.ModelForm):
     """The public application (intresseanmälan). Plain words, few required fields."""
 
-    perspectives = forms.ModelMultipleChoiceField(
+    perspectives = ModelMultipleChoiceField(
         Perspective.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Jag har erfarenhet som"),
         help_text=_("Välj ett eller flera."),
     )
-    areas = forms.ModelMultipleChoiceField(
+    areas = ModelMultipleChoiceField(
         ExperienceArea.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label=_("Mina erfarenheter gäller"),
     )
-    contribution_types = forms.ModelMultipleChoiceField(
+    contribution_types = ModelMultipleChoiceField(
         ContributionType.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -240,6 +241,14 @@ class EventForm(forms.ModelForm):
         self.instance.starts_at = self.cleaned_data["starts_at"]
         self.instance.ends_at = self.cleaned_data["ends_at"]
         return super().save(commit=commit)
+
+
+class AttendanceForm(forms.Form):
+    attended = IdListField(required=False)
+
+
+class LeavingForm(forms.Form):
+    reason = forms.CharField(max_length=5000, error_messages={"required": _("Skriv ett skäl.")})
 
 
 class CancelEventForm(forms.Form):

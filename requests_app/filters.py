@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import SearchFilter
 from registry.models import ExperienceArea
 from requests_app.enums import CLOSED_STATUSES, OPEN_STATUSES, WAITING_STATUSES, RequestStatus, WorkKind
 from requests_app.models import CareUnit, UnitRequest
@@ -21,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class BoardFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Sök referens, rubrik eller verksamhet"))
+    q = SearchFilter(method="filter_text", label=_("Sök referens, rubrik eller verksamhet"))
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("Status"), empty_label=_("Alla"))
     unit = django_filters.ModelChoiceFilter(queryset=CareUnit.objects.all(), label=_("Verksamhet"), empty_label=_("Alla"))
     kind = django_filters.ChoiceFilter(choices=WorkKind.choices, label=_("Typ av arbete"), empty_label=_("Alla"))

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import ID_MAX, ModelMultipleChoiceField, parse_id
 from registry.models import ExperienceArea, Perspective
 from requests_app.enums import AgeGroup, Duration, Format, RequestStatus, WorkKind
 from requests_app.models import CareUnit, UnitJoinRequest, UnitRequest
@@ -31,14 +32,14 @@ REQUIRED_TO_SUBMIT = [
 class RequestForm(forms.ModelForm):
     """The request form. Saving a draft checks only what is typed; sending checks that all is there."""
 
-    areas = forms.ModelMultipleChoiceField(
+    areas = ModelMultipleChoiceField(
         ExperienceArea.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label=_("Erfarenhetsområden"),
         help_text=_("Välj de som passar. Inget val betyder att alla områden går bra."),
     )
-    perspectives = forms.ModelMultipleChoiceField(
+    perspectives = ModelMultipleChoiceField(
         Perspective.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -195,6 +196,26 @@ class RequestForm(forms.ModelForm):
         elif not instance.attachment:
             instance.attachment_name = ""
         return instance, {"areas": self.cleaned_data["areas"], "perspectives": self.cleaned_data["perspectives"]}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=5000)
+
+
+class ResponsibleForm(forms.Form):
+    """Take responsibility ("me"), hand over (a coordinator's id) or leave it with nobody ("")."""
+
+    responsible = forms.CharField(required=False)
+    version = forms.IntegerField(required=False, min_value=0, max_value=ID_MAX)
+
+    def clean_responsible(self):
+        value = self.cleaned_data["responsible"]
+        if value in ("", "me"):
+            return value
+        pk = parse_id(value)
+        if pk is None:
+            raise forms.ValidationError(_("Välj en samordnare i listan."), code="invalid_choice")
+        return pk
 
 
 class StatusForm(forms.Form):

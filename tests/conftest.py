@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.enums import Role
+from notifications.services import broker
 from tests.factories import CareUnitFactory, ExperienceResourceFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside live_server
@@ -24,8 +25,10 @@ def _settings(settings, tmp_path):
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], settings.BASE_DIR / "tests" / "templates"]}
     ]
     cache.clear()  # rate-limit counters must not leak between tests
+    broker.reset()  # a test that stopped the broker must not leave the next one's mails to the sweep
     yield
     cache.clear()
+    broker.reset()
 
 
 @pytest.fixture

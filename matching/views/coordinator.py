@@ -8,8 +8,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from config.fields import parse_id
 from matching.enums import AnsweredVia, InquiryStatus
-from matching.forms import AnswerForm, ConflictForm, HandPickForm, SendForm
+from matching.forms import AnswerForm, ChoiceForm, ConflictForm, HandPickForm, SearchForm, SendForm, WithdrawYesForm
 from matching.models import Conflict, Inquiry
 from matching.panels import REFUSED_CONFLICT
 from matching.scoring import Wish, broken_rules
@@ -83,16 +84,17 @@ def shortlist_view(request, pk):
 
 def _shortlist_page(request, unit_request, *, wish, limit, candidates, total, form, hand_form=None, status=200):
     """The shortlist page; `hand_form` is a refused by-hand form, shown with its errors and what was typed."""
-    query = (request.POST if hand_form else request.GET).get("sok", "").strip()
+    search = SearchForm(request.POST if hand_form else request.GET)
+    query = search.cleaned_data["sok"].strip() if search.is_valid() else ""
     people = list(people_to_add_by_hand(unit_request, query)) if query else []
-    posted = hand_form["person"].value() if hand_form else None
-    if posted and str(posted).isdigit() and int(posted) not in {p.pk for p in people}:
-        people = list(people_to_add_by_hand(unit_request, "", pk=int(posted))) + people
+    posted = parse_id(hand_form["person"].value()) if hand_form else None
+    if posted and posted not in {p.pk for p in people}:
+        people = list(people_to_add_by_hand(unit_request, "", pk=posted)) + people
     broken = broken_rules(people, wish)
     deadline = default_deadline(unit_request)
     found = []
     for person in people:
-        if hand_form is not None and str(person.pk) == str(posted):
+        if hand_form is not None and person.pk == posted:
             person_form = hand_form
         else:
             person_form = HandPickForm(initial={"person": person.pk, "deadline": deadline}, auto_id=f"hand{person.pk}_%s")
@@ -109,10 +111,11 @@ def _shortlist_page(request, unit_request, *, wish, limit, candidates, total, fo
             "form": form,
             "can_send": unit_request.status in SENDABLE,
             "query": query,
+            "search_error": search.errors.get("sok", [""])[0],
             "found": found,
             "hand_form": hand_form,
             # The posted values are strings; the template compares them with the people's integer ids.
-            "selected": {int(v) for v in form["people"].value() or [] if str(v).isdigit()} if form.is_bound else set(),
+            "selected": {parse_id(v) for v in form["people"].value() or []} if form.is_bound else set(),
         },
         status=status,
     )
@@ -122,8 +125,7 @@ def _shortlist_page(request, unit_request, *, wish, limit, candidates, total, fo
 @permission_required("matching.match", raise_exception=True)
 def add_by_hand(request, pk):
     unit_request = _request(pk)
-    person_id = request.POST.get("person", "")
-    form = HandPickForm(request.POST, auto_id=f"hand{person_id if person_id.isdigit() else ''}_%s")
+    form = HandPickForm(request.POST, auto_id=f"hand{parse_id(request.POST.get('person', '')) or ''}_%s")
     if not form.is_valid():
         # Shown again with the errors beside the fields and what was typed kept.
         wish = Wish.of(unit_request)
@@ -157,7 +159,7 @@ def add_by_hand(request, pk):
 
 
 @permission_required("matching.match", raise_exception=True)
-def answers_view(request, pk, *, status=200, answer_form=None, answer_for=None, withdraw_for=None):
+def answers_view(request, pk, *, status=200, answer_form=None, answer_for=None, withdraw_for=None, withdraw_form=None):
     """The answers and the choice. `answer_form` is a refused phone answer for inquiry `answer_for`,
     shown open with its error and what was typed."""
     unit_request = _request(pk)
@@ -181,7 +183,8 @@ def answers_view(request, pk, *, status=200, answer_form=None, answer_for=None, 
             "answer_form": answer_form,
             "answer_for": answer_for,
             "withdraw_for": withdraw_for,
-            "withdraw_reason": request.POST.get("reason", "") if withdraw_for else "",
+            "withdraw_reason": withdraw_form["reason"].value() if withdraw_form else "",
+            "withdraw_error": withdraw_form.errors["reason"][0] if withdraw_form and withdraw_form.errors else "",
         },
         status=status,
     )
@@ -191,7 +194,8 @@ def answers_view(request, pk, *, status=200, answer_form=None, answer_for=None, 
 @permission_required("matching.match", raise_exception=True)
 def confirm(request, pk):
     unit_request = _request(pk)
-    ids = {int(v) for v in request.POST.getlist("chosen") if v.isdigit()}
+    form = ChoiceForm(request.POST)
+    ids = form.cleaned_data["chosen"] if form.is_valid() else []  # an id that is none: nothing chosen, refused below
     chosen = list(Inquiry.objects.filter(request=unit_request, pk__in=ids))
     try:
         confirm_choice(unit_request, chosen, actor=request.user)
@@ -208,10 +212,11 @@ def withdraw(request, pk, inquiry_pk):
     """A yes taken back: the person told the coordinator they can no longer take part."""
     unit_request = _request(pk)
     inquiry = get_object_or_404(Inquiry, request=unit_request, pk=inquiry_pk)
-    if not request.POST.get("reason", "").strip():
-        return answers_view(request, pk, status=400, withdraw_for=inquiry.pk)
+    form = WithdrawYesForm(request.POST)
+    if not form.is_valid():
+        return answers_view(request, pk, status=400, withdraw_for=inquiry.pk, withdraw_form=form)
     try:
-        withdraw_yes(inquiry, reason=request.POST["reason"], actor=request.user)
+        withdraw_yes(inquiry, reason=form.cleaned_data["reason"], actor=request.user)
     except MatchingError as exc:
         messages.error(request, str(exc))
         return answers_view(request, pk, status=409)

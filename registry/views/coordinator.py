@@ -8,7 +8,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 from accounts.audit import log_profile_view
 from registry.enums import TRANSITIONS, ResourceStatus
 from registry.filters import ResourceFilter
-from registry.forms import ApplicationForm, IntakeForm, NotesForm, StatusChangeForm, TrainingForm
+from registry.forms import ApplicationForm, IntakeForm, LeavingForm, NotesForm, StatusChangeForm, TrainingForm
 from registry.panels import POOL_PAGE, RESOURCE_PAGE, render_panels
 from registry.selectors import resources_for_coordinators
 from registry.services import (
@@ -174,10 +174,10 @@ def register_on_behalf(request):
 @permission_required("registry.manage_resources", raise_exception=True)
 def confirm_leaving_view(request, pk):
     resource = _resource(pk)
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, _("Skriv ett skäl."))
+    form = LeavingForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["reason"].strip():
+        messages.error(request, form.errors["reason"][0] if form.errors else _("Skriv ett skäl."))
         return redirect("registry:resource_detail", pk=resource.pk)
-    confirm_leaving(resource, actor=request.user, reason=reason)
+    confirm_leaving(resource, actor=request.user, reason=form.cleaned_data["reason"].strip())
     messages.success(request, _("Personen har lämnat och personuppgifterna är borttagna."))
     return redirect("registry:resource_list")

@@ -22,7 +22,7 @@ from registry.events import (
     save_event,
 )
 from registry.filters import PoolFilter
-from registry.forms import CancelEventForm, EventForm
+from registry.forms import AttendanceForm, CancelEventForm, EventForm
 from registry.models import Event
 
 
@@ -114,9 +114,12 @@ def invite_view(request, pk):
 @permission_required("registry.manage_events", raise_exception=True)
 def attendance_view(request, pk):
     event = _event(pk)
-    attended = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Närvaron sparades inte. Kryssa i listan och försök igen."))
+        return redirect("registry:event_detail", pk=event.pk)
     try:
-        record_attendance(event, attended, actor=request.user)
+        record_attendance(event, set(form.cleaned_data["attended"]), actor=request.user)
     except EventError as exc:
         messages.error(request, str(exc))
     else:

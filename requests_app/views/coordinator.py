@@ -10,7 +10,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from requests_app.enums import REASON_REQUIRED, TRANSITIONS, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus
 from requests_app.filters import BoardFilter
-from requests_app.forms import MessageForm, NoteForm, StatusForm
+from requests_app.forms import MessageForm, NoteForm, ResponsibleForm, StatusForm
 from requests_app.models import UnitJoinRequest
 from requests_app.panels import TRIAGE_PAGE, render_panels
 from requests_app.selectors import board_summary, coordinators, requests_for_coordinators
@@ -112,16 +112,16 @@ def change_status(request, pk):
 @permission_required("requests.triage", raise_exception=True)
 def change_responsible(request, pk):
     obj = _request(pk)
-    choice = request.POST.get("responsible", "")
+    form = ResponsibleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj en samordnare i listan."))
+        return triage_detail(request, pk, status=400)
+    choice, version = form.cleaned_data["responsible"], form.cleaned_data["version"]
     coordinator = None
     if choice == "me":
         coordinator = request.user
     elif choice:
         coordinator = get_object_or_404(coordinators(), pk=choice)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
     try:
         assign(obj, coordinator, actor=request.user, expected_version=version)
     except RequestError as exc:

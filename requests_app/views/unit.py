@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from requests_app.enums import TRANSITIONS, RequestStatus
-from requests_app.forms import JoinUnitForm, MessageForm, RequestForm, UnitJoinRequestForm
+from requests_app.forms import JoinUnitForm, MessageForm, RequestForm, UnitJoinRequestForm, WithdrawForm
 from requests_app.panels import UNIT_PAGE, render_panels
 from requests_app.selectors import joins_to_decide, requests_for_unit_staff
 from requests_app.services import (
@@ -23,6 +23,7 @@ from requests_app.services import (
     set_request_status,
 )
 from requests_app.timeline import timeline_for
+from requests_app.validators import download_name
 
 
 def _own_request(request, pk):
@@ -71,8 +72,8 @@ def edit_request(request, pk):
 
 
 @permission_required("requests.use_unit_pages", raise_exception=True)
-def unit_request(request, pk, *, message_form=None, status=200):
-    """The unit's view of its request; `message_form` is a refused message, shown with its error."""
+def unit_request(request, pk, *, message_form=None, withdraw_form=None, status=200):
+    """The unit's view of its request; `message_form` or `withdraw_form` is a refused form, shown with its error."""
     obj = _own_request(request, pk)
     if obj.status == RequestStatus.DRAFT:
         return redirect("requests_app:edit_request", pk=pk)
@@ -84,6 +85,7 @@ def unit_request(request, pk, *, message_form=None, status=200):
             "messages_list": obj.messages.select_related("author"),
             "timeline": timeline_for(obj, for_unit=True),
             "message_form": message_form or MessageForm(),
+            "withdraw_form": withdraw_form,
             "can_withdraw": RequestStatus.WITHDRAWN in TRANSITIONS[obj.status],
             "panels": render_panels(UNIT_PAGE, request, obj),
         },
@@ -125,8 +127,13 @@ def post_message(request, obj, *, from_unit: bool, page, sent: str, back: str):
 @permission_required("requests.use_unit_pages", raise_exception=True)
 def withdraw(request, pk):
     obj = _own_request(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        # Shown again with the error beside the field and the text kept.
+        messages.error(request, _("Förfrågan återkallades inte. Se markeringen i formuläret."))
+        return unit_request(request, pk, withdraw_form=form, status=400)
     try:
-        set_request_status(obj, RequestStatus.WITHDRAWN, actor=request.user, reason=request.POST.get("reason", ""), by_unit=True)
+        set_request_status(obj, RequestStatus.WITHDRAWN, actor=request.user, reason=form.cleaned_data["reason"], by_unit=True)
     except RequestError as exc:
         messages.error(request, str(exc))
     else:
@@ -150,7 +157,9 @@ def unit_attachment(request, pk):
 def attachment_response(obj) -> FileResponse:
     if not obj.attachment:
         raise Http404
-    response = FileResponse(obj.attachment.open("rb"), as_attachment=True, filename=obj.attachment_name or obj.attachment.name)
+    # Always a download, with the type checked at upload and a cleaned name (requests_app.validators).
+    name, content_type = download_name(obj.attachment_name or obj.attachment.name, obj.attachment.name)
+    response = FileResponse(obj.attachment.open("rb"), as_attachment=True, filename=name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

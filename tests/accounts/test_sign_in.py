@@ -160,3 +160,23 @@ def test_signup_refuses_other_domains_and_keeps_what_was_typed(client, db):
     assert "Använd din e-postadress i jobbet" in page
     assert 'value="Olle Privat"' in page
     assert not User.objects.filter(email="olle@gmail.com").exists()
+
+
+def test_mail_server_down_when_asking_for_a_code_is_a_kind_message_and_a_new_try(client, resource_user):
+    from unittest import mock
+
+    down = mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("smtp down"))
+    with down:
+        response = request_code(client, resource_user.email)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/accounts/login/code/"
+    assert [str(m) for m in response.context["messages"]] == [
+        "Vi kunde inte skicka e-post till dig just nu. Vänta en liten stund och försök sedan igen."
+    ]
+    assert mail.outbox == []
+
+    response = request_code(client, resource_user.email)  # the server is back
+    assert len(mail.outbox) == 1
+    client.post("/accounts/login/code/confirm/", {"code": code_from_mail()}, follow=True)
+    assert client.get("/mina-sidor/").status_code == 200

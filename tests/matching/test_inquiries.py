@@ -13,6 +13,7 @@ from matching import services
 from matching.enums import AnsweredVia, InquiryStatus
 from matching.models import Conflict, Inquiry
 from matching.tasks import sweep_inquiries
+from notifications import links
 from notifications.models import OutboundEmail
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource
@@ -50,7 +51,9 @@ def recipients(template: str) -> list[str]:
 
 
 def token_in(body: str) -> str:
-    return body.split("/svara/")[1].split("/")[0]
+    """The token in the link as the person gets it: the stored mail holds a placeholder that
+    becomes the token when the mail is sent (notifications.links)."""
+    return links.fill(body).split("/svara/")[1].split("/")[0]
 
 
 def link_of(inquiry: Inquiry) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from matching import services
 from matching.enums import InquiryStatus
 from matching.models import Conflict, Inquiry
+from notifications import links
 from notifications.models import OutboundEmail
 from registry.models import ExperienceArea, ExperienceResource
 from requests_app.enums import RequestStatus
@@ -56,7 +57,7 @@ def send(req, people, coordinator) -> dict[int, Inquiry]:
 
 
 def link_of(inquiry: Inquiry) -> str:
-    body = OutboundEmail.objects.get(key=f"matching.inquiry:{inquiry.pk}").body_text
+    body = links.fill(OutboundEmail.objects.get(key=f"matching.inquiry:{inquiry.pk}").body_text)  # as sent
     return "/svara/" + body.split("/svara/")[1].split("/")[0] + "/"
 
 

@@ -64,7 +64,7 @@ def test_broker_down_keeps_mail_for_the_sweep(db, django_capture_on_commit_callb
 
 def test_failed_send_is_retried_then_marked_failed(db):
     email = queue()
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("smtp down")):
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError("smtp down")):
         for _ in range(delivery.MAX_ATTEMPTS):
             delivery.deliver(email.pk)
     email.refresh_from_db()

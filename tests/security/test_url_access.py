@@ -1,0 +1,228 @@
+"""Keep them closed: every URL is listed here with the roles that may use it, and is requested
+as every other role with another person's or unit's objects.
+
+A URL pattern that is not in ACCESS fails `test_every_url_is_listed`: a new page cannot skip
+its access check. To add a page, add one line to ACCESS: its route exactly as in urls.py, the
+roles that may use it, the world objects its ids point to, and `scoped=True` if even the
+allowed role must be refused someone else's object (a unit's request, a person's own pages).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from matching.models import Conflict, Inquiry
+from registry.models import AwayPeriod, EventInvitation
+from requests_app.enums import RequestStatus
+from requests_app.models import UnitJoinRequest
+from tests.factories import CareUnitFactory, EventFactory, UserFactory, active_resource, request_at
+
+COORDINATOR = frozenset({"coordinator"})
+UNIT_STAFF = frozenset({"unit_staff"})
+RESOURCE = frozenset({"resource"})
+FINANCE = frozenset({"finance"})
+ADMINISTRATOR = frozenset({"administrator"})
+EVERYONE = frozenset({"coordinator", "unit_staff", "resource", "finance", "administrator", "outsider", "anonymous"})
+PERSONAS = sorted(EVERYONE)
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[str]
+    ids: dict[str, str] = field(default_factory=dict)  # URL parameter → key in the world
+    scoped: bool = False  # the allowed roles, too, must be refused the world's (someone else's) object
+    paths: tuple[str, ...] = ()  # for regular-expression routes: the concrete paths to request
+
+
+# route (as written in urls.py) → who may use it. Third-party URL trees are listed by prefix below.
+ACCESS: dict[str, Access] = {
+    # public pages and links that carry their own secret
+    "": Access(EVERYONE),
+    "start/": Access(EVERYONE),  # sends each person on to their own start page
+    "om/tillganglighet/": Access(EVERYONE),
+    "om/personuppgifter/": Access(EVERYONE),
+    "health/": Access(EVERYONE),
+    "robots.txt": Access(EVERYONE),
+    "bli-erfarenhetsresurs/": Access(EVERYONE),
+    "bli-erfarenhetsresurs/tack/": Access(EVERYONE),
+    "fortfarande-med/<str:token>/": Access(EVERYONE),
+    "traff/<str:token>/": Access(EVERYONE),
+    "svara/<str:token>/": Access(EVERYONE),
+    "sa-lanar-ni/": Access(EVERYONE),
+    "i18n/setlang/": Access(EVERYONE),
+    # start pages per role
+    "samordning/": Access(COORDINATOR),
+    "verksamhet/": Access(UNIT_STAFF),
+    "mina-sidor/": Access(RESOURCE),
+    "ekonomi/": Access(FINANCE),
+    "granskningslogg/": Access(ADMINISTRATOR),
+    # the person's own pages
+    "mina-sidor/traffar/": Access(RESOURCE),
+    "mina-sidor/traffar/<int:pk>/svar/": Access(RESOURCE, {"pk": "invitation"}, scoped=True),
+    "mina-sidor/uppgifter/": Access(RESOURCE),
+    "mina-sidor/uppgifter/borta/": Access(RESOURCE),
+    "mina-sidor/uppgifter/borta/<int:pk>/ta-bort/": Access(RESOURCE, {"pk": "away"}, scoped=True),
+    "mina-sidor/paus/": Access(RESOURCE),
+    "mina-sidor/lamna/": Access(RESOURCE),
+    r"^mina-sidor/mina-uppgifter\.(?P<fmt>json|pdf)$": Access(
+        RESOURCE, paths=("/mina-sidor/mina-uppgifter.json", "/mina-sidor/mina-uppgifter.pdf")
+    ),
+    "mina-sidor/uppdragsforfragningar/": Access(RESOURCE),
+    "mina-sidor/uppdragsforfragningar/<int:pk>/": Access(RESOURCE, {"pk": "inquiry"}, scoped=True),
+    "mina-sidor/jav/": Access(RESOURCE),
+    "mina-sidor/jav/<int:pk>/ta-bort/": Access(RESOURCE, {"pk": "conflict"}, scoped=True),
+    # the coordinators' pool and events
+    "samordning/resurser/": Access(COORDINATOR),
+    "samordning/resurser/ny/": Access(COORDINATOR),
+    "samordning/resurser/<int:pk>/": Access(COORDINATOR, {"pk": "resource"}),
+    "samordning/resurser/<int:pk>/status/": Access(COORDINATOR, {"pk": "resource"}),
+    "samordning/resurser/<int:pk>/samtal/": Access(COORDINATOR, {"pk": "resource"}),
+    "samordning/resurser/<int:pk>/utbildning/": Access(COORDINATOR, {"pk": "resource"}),
+    "samordning/resurser/<int:pk>/avsluta/": Access(COORDINATOR, {"pk": "resource"}),
+    "samordning/resurser/<int:pk>/anteckningar/": Access(COORDINATOR, {"pk": "resource"}),
+    "samordning/resurser/<int:pk>/jav/": Access(COORDINATOR, {"pk": "resource"}),
+    "samordning/resurser/<int:pk>/jav/<int:conflict_pk>/ta-bort/": Access(
+        COORDINATOR, {"pk": "resource", "conflict_pk": "conflict"}
+    ),
+    "samordning/traffar/": Access(COORDINATOR),
+    "samordning/traffar/ny/": Access(COORDINATOR),
+    "samordning/traffar/<int:pk>/": Access(COORDINATOR, {"pk": "event"}),
+    "samordning/traffar/<int:pk>/andra/": Access(COORDINATOR, {"pk": "event"}),
+    "samordning/traffar/<int:pk>/bjud-in/": Access(COORDINATOR, {"pk": "event"}),
+    "samordning/traffar/<int:pk>/narvaro/": Access(COORDINATOR, {"pk": "event"}),
+    "samordning/traffar/<int:pk>/stall-in/": Access(COORDINATOR, {"pk": "event"}),
+    # care units
+    "verksamhet/anslut/": Access(UNIT_STAFF),
+    "verksamhet/ny-verksamhet/": Access(UNIT_STAFF),
+    "verksamhet/forfragningar/ny/": Access(UNIT_STAFF),
+    "verksamhet/forfragningar/<int:pk>/": Access(UNIT_STAFF, {"pk": "request"}, scoped=True),
+    "verksamhet/forfragningar/<int:pk>/andra/": Access(UNIT_STAFF, {"pk": "draft"}, scoped=True),
+    "verksamhet/forfragningar/<int:pk>/meddelande/": Access(UNIT_STAFF, {"pk": "request"}, scoped=True),
+    "verksamhet/forfragningar/<int:pk>/aterkalla/": Access(UNIT_STAFF, {"pk": "request"}, scoped=True),
+    "verksamhet/forfragningar/<int:pk>/kopiera/": Access(UNIT_STAFF, {"pk": "request"}, scoped=True),
+    "verksamhet/forfragningar/<int:pk>/bilaga/": Access(UNIT_STAFF, {"pk": "request"}, scoped=True),
+    # triage and matching
+    "samordning/forfragningar/": Access(COORDINATOR),
+    "samordning/forfragningar/<int:pk>/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/status/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/ansvarig/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/anteckning/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/meddelande/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/bilaga/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/verksamheter/": Access(COORDINATOR),
+    "samordning/verksamheter/<int:pk>/beslut/": Access(COORDINATOR, {"pk": "join_request"}),
+    "samordning/forfragningar/<int:pk>/matchning/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/matchning/for-hand/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/svar/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/svar/bekrafta/": Access(COORDINATOR, {"pk": "request"}),
+    "samordning/forfragningar/<int:pk>/svar/<int:inquiry_pk>/": Access(COORDINATOR, {"pk": "request", "inquiry_pk": "inquiry"}),
+    "samordning/forfragningar/<int:pk>/svar/<int:inquiry_pk>/kan-inte/": Access(
+        COORDINATOR, {"pk": "request", "inquiry_pk": "inquiry"}
+    ),
+}
+
+# Whole URL trees owned by a third-party app, with their own checks (tested below or in their own tests).
+PREFIXES = {
+    "accounts/": EVERYONE,  # django-allauth: sign-in, codes, MFA set-up
+    "admin/": ADMINISTRATOR,  # Django's admin: staff with the administrator role only
+}
+
+# Text from the world that no refused response may contain.
+MARKERS = ("Markörsson", "MARKÖR-FÖRFRÅGAN", "MARKÖR-TRÄFF", "MARKÖR-BERÄTTELSE", "MARKÖR-JÄV", "MARKÖR-ENHET")
+
+
+def all_routes(patterns=None, prefix=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from all_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def test_every_url_is_listed():
+    unlisted = [r for r in all_routes() if r not in ACCESS and not r.startswith(tuple(PREFIXES))]
+    assert unlisted == [], "Add these to ACCESS in tests/security/test_url_access.py, with the roles that may use them"
+
+
+def test_every_listed_url_exists():
+    assert sorted(set(ACCESS) - set(all_routes())) == []
+
+
+@pytest.fixture
+def world(db, unit):
+    """Someone else's things: another person, another unit and its request, with marker text."""
+    other_user = UserFactory(email="annan@exempel.se", roles=["resource"])
+    person = active_resource(user=other_user, first_name="Märta", last_name="Markörsson", story="MARKÖR-BERÄTTELSE")
+    other_unit = CareUnitFactory(name="MARKÖR-ENHET")
+    other_staff = UserFactory(email="annan.personal@regionexempel.se", roles=["unit_staff"])
+    other_unit.staff.add(other_staff)
+    request = request_at(RequestStatus.MATCHING, unit=other_unit, created_by=other_staff, title="MARKÖR-FÖRFRÅGAN")
+    draft = request_at(RequestStatus.DRAFT, unit=other_unit, created_by=other_staff, title="MARKÖR-FÖRFRÅGAN utkast")
+    event = EventFactory(title="MARKÖR-TRÄFF")
+    return {
+        "resource": person.pk,
+        "request": request.pk,
+        "draft": draft.pk,
+        "event": event.pk,
+        "invitation": EventInvitation.objects.create(event=event, resource=person).pk,
+        "inquiry": Inquiry.objects.create(request=request, resource=person, deadline=event.starts_at).pk,
+        "away": AwayPeriod.objects.create(resource=person, starts_on=event.starts_at.date(), ends_on=event.starts_at.date()).pk,
+        "conflict": Conflict.objects.create(resource=person, unit=unit, note="MARKÖR-JÄV").pk,
+        "join_request": UnitJoinRequest.objects.create(
+            user=other_staff, name="MARKÖR-ENHET 2", organisation="Region", cost_centre="4123"
+        ).pk,
+    }
+
+
+def paths_for(route: str, access: Access, world: dict) -> list[str]:
+    if access.paths:
+        return list(access.paths)
+    return ["/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(world[access.ids[m.group(1)]]), route)]
+
+
+def refused(response, persona: str) -> str:
+    """Why the response is not a refusal, or "" if it is one."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    leaked = [m for m in MARKERS if m.encode() in body]
+    if leaked:
+        return f"leaks {leaked}"
+    if response.status_code in (403, 404, 405):
+        return ""
+    if response.status_code == 302 and response.url.startswith("/accounts/login/"):
+        return ""  # signed out, or a staff session without its second factor: to sign-in
+    return f"answered {response.status_code} {getattr(response, 'url', '')}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_url_refuses_every_other_role(client, login, personas, world, persona):
+    if persona != "anonymous":
+        login(client, personas[persona])
+    problems = []
+    for route, access in ACCESS.items():
+        if persona in access.roles and not access.scoped:
+            continue
+        for path in paths_for(route, access, world):
+            for method in ("get", "post"):
+                response = getattr(client, method)(path)
+                if problem := refused(response, persona):
+                    problems.append(f"{method.upper()} {path}: {problem}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("persona", sorted(EVERYONE - ADMINISTRATOR))
+def test_the_admin_is_for_administrators_only(client, login, personas, world, persona):
+    if persona != "anonymous":
+        login(client, personas[persona])
+    for path in (
+        "/admin/",
+        f"/admin/registry/experienceresource/{world['resource']}/change/",
+        "/admin/notifications/outboundemail/",
+    ):
+        response = client.get(path)
+        assert response.status_code in (302, 403), path
+        if response.status_code == 302:
+            assert response.url.startswith(("/admin/login/", "/accounts/login/")), path
