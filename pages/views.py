@@ -8,6 +8,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from accounts.enums import Role
 from matching.enums import InquiryStatus
 from matching.selectors import own_inquiries
+from pages.panels import COORDINATOR_HOME, RESOURCE_HOME, UNIT_HOME, render_panels
 from registry.checks import unanswered_checks
 from registry.enums import ResourceStatus
 from registry.events import unanswered_invitations
@@ -58,6 +59,7 @@ class CoordinatorHomeView(PermissionRequiredMixin, TemplateView):
         )
         ctx["request_summary"] = board_summary()
         ctx["pending_units"] = UnitJoinRequest.objects.filter(status=JoinStatus.PENDING).count()
+        ctx["panels"] = render_panels(COORDINATOR_HOME, self.request)
         return ctx
 
 
@@ -72,6 +74,7 @@ class UnitHomeView(PermissionRequiredMixin, TemplateView):
         ctx["requests"] = requests_for_unit_staff(user).order_by("-created_at")[:200]
         ctx["join_form"] = JoinUnitForm()
         ctx["pending_units"] = user.unit_join_requests.filter(status=JoinStatus.PENDING)
+        ctx["panels"] = render_panels(UNIT_HOME, self.request)
         return ctx
 
 
@@ -87,6 +90,7 @@ class ResourceHomeView(PermissionRequiredMixin, TemplateView):
             inquiries = own_inquiries(self.request.user)
             ctx["waiting_inquiries"] = inquiries.filter(status=InquiryStatus.SENT).order_by("deadline")
             ctx["chosen_inquiries"] = inquiries.filter(status=InquiryStatus.CHOSEN).order_by("-request__starts_on")[:10]
+            ctx["panels"] = render_panels(RESOURCE_HOME, self.request)
         return ctx
 
 
