@@ -21,14 +21,16 @@ class AssignmentsConfig(AppConfig):
         from accounts.context_processors import NAVIGATION
         from accounts.enums import Role
         from assignments import panels
+        from pages import panels as page_panels
         from registry import panels as registry_panels
         from requests_app import panels as request_panels
-        from requests_app import timeline
 
         request_panels.TRIAGE_PAGE.append(panels.triage_panel)
         request_panels.UNIT_PAGE.append(panels.unit_panel)
         registry_panels.RESOURCE_PAGE.append(panels.resource_panel)
-        timeline.LABELS.update(panels.REQUEST_TIMELINE_LABELS)
+        page_panels.COORDINATOR_HOME.append(panels.coordinator_home_panel)
+        page_panels.RESOURCE_HOME.append(panels.resource_home_panel)
+        page_panels.UNIT_HOME.append(panels.unit_home_panel)
         for item in [
             (Role.RESOURCE, _("Mina uppdrag"), "assignments:own_list"),
             (Role.COORDINATOR, _("Uppdrag"), "assignments:list"),
