@@ -58,9 +58,7 @@ def test_content_has_every_part_and_its_hash(chosen, unit_staff, unit):
     assert content["template_version"] == 1
     for key in ("cancellation", "late_cancellation", "support", "personal_data", "confidentiality", "preparation"):
         assert content[key]
-    expected = hashlib.sha256(
-        json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    ).hexdigest()
+    expected = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
     assert agreement.content_hash == expected == content_hash(agreement.content)
     assert canonical_json({"b": 1, "a": "å"}) == '{"a":"å","b":1}'.encode()
 
