@@ -199,7 +199,9 @@ def sign(
         party = party_for(locked, user)
         if party is None:
             raise SigningError(_("Du är inte part i den här överenskommelsen."))
-        earlier = Signature.objects.filter(agreement_id=agreement_id, party=party, agreement__assignment=locked).first()
+        earlier = Signature.objects.filter(
+            agreement_id=agreement_id, party=party, agreement__assignment=locked, agreement__voided_at__isnull=True
+        ).first()
         if earlier is not None:
             return earlier  # a double click or a resent form: signed once
         agreement, party = _signable(locked, user)

@@ -184,3 +184,14 @@ def test_methods_are_an_interface_with_the_email_code_built_in():
     assert isinstance(METHODS["email_code"], SigningMethod)
     with pytest.raises(NotImplementedError):
         SigningMethod().verify(None, None, {})
+
+
+def test_resending_the_form_of_a_voided_version_is_refused(signing, resource_user, unit_staff):
+    start_signing(signing, resource_user)
+    code = last_code(resource_user.email)
+    first = current_agreement(signing)
+    _sign(signing, resource_user, code)
+    update_agreement(signing, {"preparation": "Läs materialet."}, actor=unit_staff)
+    with pytest.raises(AgreementChanged):
+        _sign(signing, resource_user, code, agreement=first, shown_hash=first.content_hash)
+    assert Signature.objects.count() == 1
