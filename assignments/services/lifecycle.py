@@ -33,7 +33,8 @@ DEFAULT_TIMES = (time(13, 0), time(15, 0))
 
 
 def lock(assignment: Assignment, expected_version: int | None = None) -> Assignment:
-    locked = Assignment.objects.select_for_update().select_related("request__unit", "resource").get(pk=assignment.pk)
+    # Only the assignment row is locked (of=self): the joined request and person are read, not held.
+    locked = Assignment.objects.select_for_update(of=("self",)).select_related("request__unit", "resource").get(pk=assignment.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion()
     return locked
@@ -58,7 +59,9 @@ def create_from_inquiry(inquiry: Inquiry, *, actor) -> Assignment:
     twice, or a second click, finds the one already made."""
     if existing := Assignment.objects.filter(inquiry=inquiry).first():
         return existing
-    unit_request = UnitRequest.objects.select_for_update().select_related("unit", "created_by").get(pk=inquiry.request_id)
+    unit_request = (
+        UnitRequest.objects.select_for_update(of=("self",)).select_related("unit", "created_by").get(pk=inquiry.request_id)
+    )
     number = Assignment.objects.filter(request=unit_request).count() + 1
     contact_user = unit_request.created_by
     if contact_user is not None and not unit_request.unit.staff.filter(pk=contact_user.pk).exists():
