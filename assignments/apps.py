@@ -5,3 +5,35 @@ from django.utils.translation import gettext_lazy as _
 class AssignmentsConfig(AppConfig):
     name = "assignments"
     verbose_name = _("Uppdrag och överenskommelser")
+
+    def ready(self):
+        from accounts import audit
+        from assignments import rules  # noqa: F401 - registers the permissions
+        from assignments.services.lifecycle import on_choice_confirmed
+        from matching.signals import choice_confirmed
+
+        # One assignment per chosen person, in the transaction that confirmed the choice.
+        choice_confirmed.connect(on_choice_confirmed, dispatch_uid="assignments.create_from_choice")
+        audit.track(self.get_model("AgreementTemplate"))
+        self._plug_in_pages()
+
+    def _plug_in_pages(self):
+        from accounts.context_processors import NAVIGATION
+        from accounts.enums import Role
+        from assignments import panels
+        from pages import panels as page_panels
+        from registry import panels as registry_panels
+        from requests_app import panels as request_panels
+
+        request_panels.TRIAGE_PAGE.append(panels.triage_panel)
+        request_panels.UNIT_PAGE.append(panels.unit_panel)
+        registry_panels.RESOURCE_PAGE.append(panels.resource_panel)
+        page_panels.COORDINATOR_HOME.append(panels.coordinator_home_panel)
+        page_panels.RESOURCE_HOME.append(panels.resource_home_panel)
+        page_panels.UNIT_HOME.append(panels.unit_home_panel)
+        for item in [
+            (Role.RESOURCE, _("Mina uppdrag"), "assignments:own_list"),
+            (Role.COORDINATOR, _("Uppdrag"), "assignments:list"),
+        ]:
+            if item not in NAVIGATION:
+                NAVIGATION.append(item)

@@ -295,6 +295,7 @@ CELERY_BEAT_SCHEDULE = {
     "registry-yearly-checks": {"task": "registry.tasks.send_yearly_checks", "schedule": 3600.0},
     "matching-inquiry-sweep": {"task": "matching.tasks.sweep_inquiries", "schedule": 900.0},
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
+    "assignments-reminders": {"task": "assignments.tasks.sweep_reminders", "schedule": 900.0},
 }
 
 # --- Security ------------------------------------------------------------------------------
@@ -362,6 +363,20 @@ INQUIRY_LINK_MAX_DAYS = env.int("INQUIRY_LINK_MAX_DAYS", default=30)
 # The answer link in an event invitation works at most this long after it was sent, and
 # never after the event has ended.
 EVENT_LINK_MAX_DAYS = env.int("EVENT_LINK_MAX_DAYS", default=180)
+
+# Assignments: an agreement unsigned this many days after it went out reminds whoever has not
+# signed (and shows on the coordinator's start page); the person is reminded of the first session
+# this many days before; a cancellation this close to a session still pays the fee; the unit is
+# reminded to report completion, and the report counts as overdue, this many days after the last session.
+AGREEMENT_REMINDER_DAYS = env.int("AGREEMENT_REMINDER_DAYS", default=3)
+ASSIGNMENT_REMINDER_DAYS_BEFORE = env.int("ASSIGNMENT_REMINDER_DAYS_BEFORE", default=2)
+LATE_CANCELLATION_HOURS = env.int("LATE_CANCELLATION_HOURS", default=48)
+COMPLETION_REMINDER_DAYS = env.int("COMPLETION_REMINDER_DAYS", default=5)
+COMPLETION_OVERDUE_DAYS = env.int("COMPLETION_OVERDUE_DAYS", default=14)
+# Signing: the e-mailed code works this long, once; this many wrong codes lock signing for a while.
+SIGNING_CODE_MINUTES = env.int("SIGNING_CODE_MINUTES", default=15)
+SIGNING_MAX_WRONG_CODES = env.int("SIGNING_MAX_WRONG_CODES", default=5)
+SIGNING_LOCK_MINUTES = env.int("SIGNING_LOCK_MINUTES", default=30)
 
 LOGGING = {
     "version": 1,

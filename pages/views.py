@@ -9,6 +9,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from accounts.enums import Role
 from matching.enums import InquiryStatus
 from matching.selectors import own_inquiries
+from pages.panels import COORDINATOR_HOME, RESOURCE_HOME, UNIT_HOME, render_panels
 from registry.checks import unanswered_checks
 from registry.enums import ResourceStatus
 from registry.events import unanswered_invitations
@@ -62,6 +63,7 @@ class CoordinatorHomeView(PermissionRequiredMixin, TemplateView):
             new=Count("pk", filter=Q(kind=JoinKind.NEW_UNIT)), joins=Count("pk", filter=Q(kind=JoinKind.EXISTING_UNIT))
         )
         ctx["pending_units"], ctx["pending_joins"] = pending["new"], pending["joins"]
+        ctx["panels"] = render_panels(COORDINATOR_HOME, self.request)
         return ctx
 
 
@@ -77,6 +79,7 @@ class UnitHomeView(PermissionRequiredMixin, TemplateView):
         ctx["join_form"] = JoinUnitForm()
         ctx["pending_units"] = user.unit_join_requests.filter(status=JoinStatus.PENDING)
         ctx["joins_to_decide"] = joins_to_decide(user)
+        ctx["panels"] = render_panels(UNIT_HOME, self.request)
         return ctx
 
 
@@ -92,6 +95,7 @@ class ResourceHomeView(PermissionRequiredMixin, TemplateView):
             inquiries = own_inquiries(self.request.user)
             ctx["waiting_inquiries"] = inquiries.filter(status=InquiryStatus.SENT).order_by("deadline")
             ctx["chosen_inquiries"] = inquiries.filter(status=InquiryStatus.CHOSEN).order_by("-request__starts_on")[:10]
+            ctx["panels"] = render_panels(RESOURCE_HOME, self.request)
         return ctx
 
 

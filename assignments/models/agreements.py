@@ -45,6 +45,8 @@ class Agreement(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)  # when the last party signed
+    # Claimed by the reminder sweep for this version, so the reminder to sign goes out once.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("överenskommelse")

@@ -37,9 +37,7 @@ class Assignment(models.Model):
     purpose = models.TextField(_("syfte"), blank=True)
     role = models.TextField(_("erfarenhetsresursens roll"), blank=True)
     preparation = models.TextField(_("vad personen behöver förbereda"), blank=True)
-    preparation_hours = models.DecimalField(
-        _("förberedelsetid i timmar"), max_digits=4, decimal_places=1, default=Decimal("0.0")
-    )
+    preparation_hours = models.DecimalField(_("förberedelsetid i timmar"), max_digits=4, decimal_places=1, default=Decimal("0.0"))
     confidentiality = models.BooleanField(
         _("tystnadsplikt"), default=False, help_text=_("Personen kommer att höra uppgifter om patienter.")
     )
@@ -65,6 +63,13 @@ class Assignment(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    # Reminders are claimed by setting these (a conditional UPDATE), so a sweep that runs twice
+    # sends each mail once: the person's reminder before the first session, the unit's request
+    # to report completion after the last one, and the reminder when it has not.
+    session_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    report_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    report_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("uppdrag")
@@ -98,6 +103,8 @@ class Session(models.Model):
     actual_hours = models.DecimalField(_("faktisk tid i timmar"), max_digits=4, decimal_places=1, null=True, blank=True)
     # A change of time or place after the reminder went out sends a new one (see reminders).
     changed_at = models.DateTimeField(null=True, blank=True)
+    # The last change the person was told about (equal to changed_at once the mail is queued).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("tillfälle")

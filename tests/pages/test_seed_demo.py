@@ -2,6 +2,8 @@ from django.core.management import call_command
 
 from accounts.enums import Role
 from accounts.models import User
+from assignments.enums import AssignmentStatus
+from assignments.models import Assignment
 from notifications.models import OutboundEmail
 from registry.models import ExperienceResource
 from requests_app.enums import RequestStatus
@@ -30,6 +32,11 @@ def test_seed_demo_creates_one_user_per_role_once(db, capsys):
     assert [r.rsplit("-", 1)[1] for r in references] == [f"{n:04d}" for n in range(1, len(references) + 1)]
     assert UnitRequest.objects.filter(unit__staff__email="verksamhet@regionexempel.se").count() >= 2
     assert not OutboundEmail.objects.exists()
+    # An assignment out for signing, so the signing flow can be tried at once.
+    assignment = Assignment.objects.get()
+    assert assignment.status == AssignmentStatus.SIGNING
+    assert assignment.resource.email == "resurs@exempel.se"
+    assert assignment.agreements.get().version == 1
 
 
 def test_seed_demo_refuses_production(db, settings):

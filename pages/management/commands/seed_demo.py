@@ -2,6 +2,7 @@
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -15,10 +16,12 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import create_user
+from assignments.models import Assignment
+from assignments.services import send_for_signing, update_agreement
 from matching.enums import AnsweredVia
 from matching.models import Inquiry
 from matching.selectors import shortlist
-from matching.services import answer, default_deadline, send_inquiries
+from matching.services import answer, confirm_choice, default_deadline, send_inquiries
 from notifications.models import OutboundEmail
 from registry.enums import RSVP, EventKind, ResourceStatus
 from registry.models import ContributionType, Event, EventInvitation, ExperienceArea, ExperienceResource, Perspective
@@ -174,6 +177,7 @@ class Command(BaseCommand):
         self._seed_events(rng, now)
         self._seed_requests(units, unit_user, now)
         self._seed_matching()
+        self._seed_assignment()
         # The demo's own history goes through the real services; its e-mails are not sent.
         OutboundEmail.objects.all().delete()
 
@@ -334,6 +338,38 @@ class Command(BaseCommand):
             via=AnsweredVia.COORDINATOR,
             actor=coordinator,
         )
+
+    def _seed_assignment(self):
+        """The education day goes all the way to an agreement out for signing: the demo person and the
+        demo unit user can each read and sign it (the code is printed in the terminal)."""
+        coordinator = User.objects.get(email=STAFF[0][0])
+        demo = ExperienceResource.objects.get(email=RESOURCE_USER[0])
+        request = UnitRequest.objects.get(title="Utbildningsdag om att leva med diabetes")
+        request = request_services.assign(request, coordinator, actor=coordinator)
+        for target in (RequestStatus.IN_TRIAGE, RequestStatus.READY):
+            request = request_services.set_request_status(request, target, actor=coordinator)
+        (inquiry,) = send_inquiries(
+            request,
+            [demo],
+            deadline=default_deadline(request),
+            actor=coordinator,
+            hand_reason="Har berättat om sin diabetes på en utbildningsdag förut.",
+        )
+        answer(inquiry, yes=True, share_email=True, via=AnsweredVia.COORDINATOR, actor=coordinator)
+        confirm_choice(request, [inquiry], actor=coordinator)
+        assignment = Assignment.objects.get(inquiry=inquiry)
+        unit_user = User.objects.get(email=UNIT_USER[0])
+        update_agreement(
+            assignment,
+            {
+                "role": "Berättar om hur det är att leva med diabetes och svarar på frågor från deltagarna.",
+                "preparation": "Läsa programmet för dagen, ungefär en halvtimme.",
+                "preparation_hours": Decimal("0.5"),
+                "contact_phone": "010-123 45 67",
+            },
+            actor=unit_user,
+        )
+        send_for_signing(assignment, actor=unit_user)
 
     def _print_logins(self):
         w = self.stdout.write

@@ -1,0 +1,45 @@
+"""Reads. Every page that fetches an assignment by id starts from one of these scoped querysets."""
+
+from django.db.models import Prefetch, QuerySet
+
+from assignments.models import Agreement, Assignment
+
+
+def _with_details(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return qs.select_related("request__unit", "resource", "contact_user", "completion").prefetch_related(
+        "sessions",
+        Prefetch(
+            "agreements",
+            queryset=Agreement.objects.filter(voided_at__isnull=True).prefetch_related("signatures").order_by("-version"),
+            to_attr="live_agreements",
+        ),
+    )
+
+
+def assignments_for_coordinators() -> QuerySet[Assignment]:
+    return _with_details(Assignment.objects.all())
+
+
+def assignments_for_unit_staff(user) -> QuerySet[Assignment]:
+    """Only the assignments of the units the person works at."""
+    return _with_details(Assignment.objects.filter(request__unit__staff=user))
+
+
+def own_assignments(user) -> QuerySet[Assignment]:
+    """Only the signed-in person's own assignments."""
+    return _with_details(Assignment.objects.filter(resource__user=user, resource__user__isnull=False))
+
+
+def assignments_for_request(unit_request) -> QuerySet[Assignment]:
+    return _with_details(Assignment.objects.filter(request=unit_request)).order_by("reference")
+
+
+def assignments_for_resource(resource) -> QuerySet[Assignment]:
+    return _with_details(Assignment.objects.filter(resource=resource)).order_by("-created_at")[:50]
+
+
+def live_agreement(assignment: Assignment) -> Agreement | None:
+    """The current version, from the prefetch when there is one."""
+    if hasattr(assignment, "live_agreements"):
+        return assignment.live_agreements[0] if assignment.live_agreements else None
+    return assignment.agreements.filter(voided_at__isnull=True).order_by("-version").first()
