@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401 - filled in as the pages come
+from django.urls import include, path
 
 app_name = "assignments"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("assignments.urls_documents")),
+]

@@ -257,6 +257,7 @@ CELERY_BEAT_SCHEDULE = {
     "registry-yearly-checks": {"task": "registry.tasks.send_yearly_checks", "schedule": 3600.0},
     "matching-inquiry-sweep": {"task": "matching.tasks.sweep_inquiries", "schedule": 900.0},
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
+    "assignments-render-missing-documents": {"task": "assignments.tasks.render_missing_documents", "schedule": 600.0},
 }
 
 # --- Security ------------------------------------------------------------------------------
@@ -312,6 +313,16 @@ REQUEST_ATTACHMENT_MAX_MB = env.int("REQUEST_ATTACHMENT_MAX_MB", default=10)
 INQUIRY_REPLY_DAYS = env.int("INQUIRY_REPLY_DAYS", default=7)
 INQUIRY_REMINDER_HOURS = env.int("INQUIRY_REMINDER_HOURS", default=48)
 INQUIRY_LINK_MAX_DAYS = env.int("INQUIRY_LINK_MAX_DAYS", default=30)
+
+# The signed agreement's PDF is sealed (PAdES) with the region's certificate and key (PEM files).
+# `make run` creates a self-signed pair here for development (manage.py make_seal_cert).
+AGREEMENT_SEAL_CERT_FILE = Path(env.str("AGREEMENT_SEAL_CERT_FILE", default=str(BASE_DIR / "var" / "seal" / "cert.pem")))
+AGREEMENT_SEAL_KEY_FILE = Path(env.str("AGREEMENT_SEAL_KEY_FILE", default=str(BASE_DIR / "var" / "seal" / "key.pem")))
+AGREEMENT_SEAL_KEY_PASSPHRASE = secret("AGREEMENT_SEAL_KEY_PASSPHRASE", default="")
+# The public page that checks an agreement PDF: uploads at most this many megabytes, and this
+# many checks per client IP address and hour.
+AGREEMENT_VERIFY_MAX_MB = env.int("AGREEMENT_VERIFY_MAX_MB", default=10)
+AGREEMENT_VERIFY_PER_HOUR = env.int("AGREEMENT_VERIFY_PER_HOUR", default=30)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,120 @@
+"""The region's seal on a signed agreement's PDF: a PAdES signature made with pyHanko.
+
+The seal covers the whole file, so any changed byte shows in a PDF reader ("the document has
+been altered") and in `validate_seal()`. The certificate and key come from
+AGREEMENT_SEAL_CERT_FILE and AGREEMENT_SEAL_KEY_FILE (PEM); `manage.py make_seal_cert` makes
+a self-signed pair for development, which `make run` calls when the files are missing. A
+region uses a certificate from its own PKI (or a qualified seal) in production.
+
+RSA, not an elliptic curve: pyHanko raises the file to PDF 2.0 for ECDSA (ISO 32002), and
+PDF/A-3 is built on PDF 1.7.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import PdfSignatureStatus
+from pyhanko_certvalidator import ValidationContext
+
+FIELD_NAME = "Sigill"
+
+
+def signer() -> signers.SimpleSigner:
+    cert_file, key_file = settings.AGREEMENT_SEAL_CERT_FILE, settings.AGREEMENT_SEAL_KEY_FILE
+    if not (Path(cert_file).is_file() and Path(key_file).is_file()):
+        raise ImproperlyConfigured(
+            f"The agreement seal needs AGREEMENT_SEAL_CERT_FILE ({cert_file}) and AGREEMENT_SEAL_KEY_FILE ({key_file}); "
+            "for development run `manage.py make_seal_cert`."
+        )
+    passphrase = settings.AGREEMENT_SEAL_KEY_PASSPHRASE
+    loaded = signers.SimpleSigner.load(key_file, cert_file, key_passphrase=passphrase.encode() if passphrase else None)
+    if loaded is None:
+        raise ImproperlyConfigured("The agreement seal's certificate or key could not be read.")
+    return loaded
+
+
+def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
+    """The same PDF with the region's PAdES seal added as an incremental update (the rendered
+    bytes stay as they were; the signature covers them and itself)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+    )
+    return signers.sign_pdf(writer, metadata, signer=signer()).getvalue()
+
+
+def validate_seal(pdf: bytes, *, trust_roots: list | None = None) -> PdfSignatureStatus:
+    """pyHanko's verdict on the file's seal, with the configured certificate as the trust root
+    unless others are given. `status.bottom_line` is True only for an intact, trusted seal
+    that covers the entire file."""
+    if trust_roots is None:
+        trust_roots = [load_cert_from_pemder(settings.AGREEMENT_SEAL_CERT_FILE)]
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    signatures = reader.embedded_signatures
+    if not signatures:
+        raise ValueError("The PDF carries no seal.")
+    return validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=trust_roots))
+
+
+def make_self_signed(cert_file: Path, key_file: Path, *, common_name: str, days: int = 3650) -> None:
+    """A self-signed certificate and key for development and tests; never for production."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "SE"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, settings.REGION_NAME),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    Path(cert_file).parent.mkdir(parents=True, exist_ok=True)
+    Path(key_file).parent.mkdir(parents=True, exist_ok=True)
+    Path(key_file).write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    Path(key_file).chmod(0o600)
+    Path(cert_file).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
