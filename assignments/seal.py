@@ -12,6 +12,8 @@ PDF/A-3 is built on PDF 1.7.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import functools
 import io
@@ -29,7 +31,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import get_pyca_cryptography_hash
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
@@ -72,6 +74,18 @@ def signer() -> signers.SimpleSigner:
     return _load_signer(str(cert_file), str(key_file), settings.AGREEMENT_SEAL_KEY_PASSPHRASE or "", versions)
 
 
+def _run(make_coroutine):
+    """pyHanko is asyncio inside. Where an event loop already runs in this thread (an async
+    view, Playwright's sync API in the browser tests), asyncio.run() is refused, so the
+    coroutine runs on its own loop in a helper thread instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
 def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     """The same PDF with the region's PAdES seal added as an incremental update (the rendered
     bytes stay as they were; the signature covers them and itself)."""
@@ -86,7 +100,8 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     # A fixed reservation instead of pyHanko's dry run to size it, which builds the whole CMS
     # structure once more (half the seal's time). The region's certificate chain and an RSA
     # signature take about 2-5 KB; a longer chain raises an error here rather than a bad file.
-    return signers.sign_pdf(writer, metadata, signer=signer(), bytes_reserved=SIGNATURE_BYTES).getvalue()
+    seal_signer = signer()
+    return _run(lambda: signers.async_sign_pdf(writer, metadata, signer=seal_signer, bytes_reserved=SIGNATURE_BYTES)).getvalue()
 
 
 def validate_seal(pdf: bytes, *, trust_roots: list | None = None) -> PdfSignatureStatus:
@@ -99,7 +114,8 @@ def validate_seal(pdf: bytes, *, trust_roots: list | None = None) -> PdfSignatur
     signatures = reader.embedded_signatures
     if not signatures:
         raise ValueError("The PDF carries no seal.")
-    return validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=trust_roots))
+    context = ValidationContext(trust_roots=trust_roots)
+    return _run(lambda: async_validate_pdf_signature(signatures[-1], context))
 
 
 def make_self_signed(cert_file: Path, key_file: Path, *, common_name: str, days: int = 3650) -> None:
