@@ -8,7 +8,9 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 from pyhanko.keys import load_cert_from_pemder
@@ -196,3 +198,29 @@ def test_the_reference_is_random_and_not_the_assignments():
     document = services.create_document(agreement)
     assert re.fullmatch(r"OK-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", document.reference)
     assert agreement.assignment.reference not in document.reference
+
+
+def test_make_seal_cert_creates_a_pair_once_and_never_in_production(settings, tmp_path):
+    settings.AGREEMENT_SEAL_CERT_FILE = tmp_path / "seal" / "cert.pem"
+    settings.AGREEMENT_SEAL_KEY_FILE = tmp_path / "seal" / "key.pem"
+    call_command("make_seal_cert", stdout=io.StringIO())
+    cert = settings.AGREEMENT_SEAL_CERT_FILE.read_bytes()
+    assert settings.AGREEMENT_SEAL_KEY_FILE.stat().st_mode & 0o077 == 0  # the key is readable by its owner only
+    call_command("make_seal_cert", stdout=io.StringIO())
+    assert settings.AGREEMENT_SEAL_CERT_FILE.read_bytes() == cert  # kept, not replaced
+    document = services.create_document(signed_agreement())
+    assert validate_seal(read(document)).bottom_line is True
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("make_seal_cert", "--force", stdout=io.StringIO())
+
+
+def test_without_the_seal_files_nothing_is_stored_and_the_sweep_tries_again(settings, tmp_path):
+    settings.AGREEMENT_SEAL_CERT_FILE = tmp_path / "missing.pem"
+    agreement = signed_agreement()
+    with pytest.raises(ImproperlyConfigured):
+        services.create_document(agreement)
+    assert not AgreementDocument.objects.exists()
+    assert tasks.render_missing_documents() == 0
+    use_test_seal(settings)
+    assert tasks.render_missing_documents() == 1
