@@ -55,8 +55,13 @@ class _SealSigner(signers.SimpleSigner):
 
 
 @functools.lru_cache(maxsize=2)
-def _load_signer(cert_file: str, key_file: str, passphrase: str, _versions: tuple) -> _SealSigner:
-    loaded = signers.SimpleSigner.load(key_file, cert_file, key_passphrase=passphrase.encode() if passphrase else None)
+def _load_signer(cert_file: str, key_file: str, chain_file: str, passphrase: str, _versions: tuple) -> _SealSigner:
+    loaded = signers.SimpleSigner.load(
+        key_file,
+        cert_file,
+        ca_chain_files=(chain_file,) if chain_file else None,
+        key_passphrase=passphrase.encode() if passphrase else None,
+    )
     if loaded is None:
         raise ImproperlyConfigured("The agreement seal's certificate or key could not be read.")
     return _SealSigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry)
@@ -70,8 +75,13 @@ def signer() -> signers.SimpleSigner:
             f"The agreement seal needs AGREEMENT_SEAL_CERT_FILE ({cert_file}) and AGREEMENT_SEAL_KEY_FILE ({key_file}); "
             "for development run `manage.py make_seal_cert`."
         )
-    versions = (cert_file.stat().st_mtime_ns, key_file.stat().st_mtime_ns)
-    return _load_signer(str(cert_file), str(key_file), settings.AGREEMENT_SEAL_KEY_PASSPHRASE or "", versions)
+    chain_file = str(settings.AGREEMENT_SEAL_CHAIN_FILE or "")
+    versions = (
+        cert_file.stat().st_mtime_ns,
+        key_file.stat().st_mtime_ns,
+        Path(chain_file).stat().st_mtime_ns if chain_file else 0,
+    )
+    return _load_signer(str(cert_file), str(key_file), chain_file, settings.AGREEMENT_SEAL_KEY_PASSPHRASE or "", versions)
 
 
 def _run(make_coroutine):

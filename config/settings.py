@@ -319,6 +319,8 @@ INQUIRY_LINK_MAX_DAYS = env.int("INQUIRY_LINK_MAX_DAYS", default=30)
 AGREEMENT_SEAL_CERT_FILE = Path(env.str("AGREEMENT_SEAL_CERT_FILE", default=str(BASE_DIR / "var" / "seal" / "cert.pem")))
 AGREEMENT_SEAL_KEY_FILE = Path(env.str("AGREEMENT_SEAL_KEY_FILE", default=str(BASE_DIR / "var" / "seal" / "key.pem")))
 AGREEMENT_SEAL_KEY_PASSPHRASE = secret("AGREEMENT_SEAL_KEY_PASSPHRASE", default="")
+# Intermediate CA certificates (PEM) embedded with the seal, for a certificate from a PKI.
+AGREEMENT_SEAL_CHAIN_FILE = env.str("AGREEMENT_SEAL_CHAIN_FILE", default="")
 # The public page that checks an agreement PDF: uploads at most this many megabytes, and this
 # many checks per client IP address and hour.
 AGREEMENT_VERIFY_MAX_MB = env.int("AGREEMENT_VERIFY_MAX_MB", default=10)

@@ -1,6 +1,7 @@
 """The signed agreement's PDF: rendered once after the last signature, every field in it,
 sealed so that any change shows, and a sweep that catches what the task missed."""
 
+import datetime
 import hashlib
 import io
 import re
@@ -8,6 +9,10 @@ import shutil
 import subprocess
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -224,3 +229,50 @@ def test_without_the_seal_files_nothing_is_stored_and_the_sweep_tries_again(sett
     assert tasks.render_missing_documents() == 0
     use_test_seal(settings)
     assert tasks.render_missing_documents() == 1
+
+
+def make_issued(directory):
+    """A CA and a seal certificate it issued, as a region's PKI would give them."""
+    now = datetime.datetime.now(datetime.UTC)
+
+    def name(cn):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    ca_key, key = rsa.generate_private_key(65537, 2048), rsa.generate_private_key(65537, 2048)
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("Testregionens CA"))
+        .issuer_name(name("Testregionens CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(*[False] * 5, True, True, False, False), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name("Testregionens sigill"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.KeyUsage(True, True, *[False] * 7), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    (directory / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (directory / "cert.pem").write_bytes(leaf.public_bytes(pem))
+    (directory / "key.pem").write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+
+
+def test_a_certificate_from_a_pki_is_sealed_with_its_chain(settings, tmp_path):
+    make_issued(tmp_path)
+    settings.AGREEMENT_SEAL_CERT_FILE = tmp_path / "cert.pem"
+    settings.AGREEMENT_SEAL_KEY_FILE = tmp_path / "key.pem"
+    settings.AGREEMENT_SEAL_CHAIN_FILE = str(tmp_path / "ca.pem")
+    document = services.create_document(signed_agreement())
+    status = validate_seal(read(document), trust_roots=[load_cert_from_pemder(str(tmp_path / "ca.pem"))])
+    assert status.bottom_line is True
