@@ -16,6 +16,7 @@ run: $(STAMP)
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py make_seal_cert
 	DEBUG=1 ./scripts/run-dev.sh
 
 test: $(STAMP)

@@ -9,6 +9,7 @@ class AssignmentsConfig(AppConfig):
     def ready(self):
         from accounts import audit
         from assignments import rules  # noqa: F401 - registers the permissions
+        from assignments.documents import receivers  # noqa: F401 - connects the PDF to agreement_signed
         from assignments.services.lifecycle import on_choice_confirmed
         from matching.signals import choice_confirmed
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from assignments.views import completion, drafting, pages, signing
 
@@ -53,4 +53,6 @@ urlpatterns = [
     path("samordning/uppdrag/<int:pk>/skicka/", drafting.send, COORD, name="coordinator_send"),
     path("samordning/uppdrag/<int:pk>/stall-in/", pages.cancel_view, COORD, name="coordinator_cancel"),
     path("samordning/uppdrag/<int:pk>/avgor/", completion.resolve, COORD, name="coordinator_resolve"),
+    # The signed PDF: downloads for the parties and coordinators, and the public verification page.
+    path("", include("assignments.urls_documents")),
 ]

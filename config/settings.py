@@ -296,6 +296,7 @@ CELERY_BEAT_SCHEDULE = {
     "matching-inquiry-sweep": {"task": "matching.tasks.sweep_inquiries", "schedule": 900.0},
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
     "assignments-reminders": {"task": "assignments.tasks.sweep_reminders", "schedule": 900.0},
+    "assignments-render-missing-documents": {"task": "assignments.tasks.render_missing_documents", "schedule": 600.0},
 }
 
 # --- Security ------------------------------------------------------------------------------
@@ -377,6 +378,18 @@ COMPLETION_OVERDUE_DAYS = env.int("COMPLETION_OVERDUE_DAYS", default=14)
 SIGNING_CODE_MINUTES = env.int("SIGNING_CODE_MINUTES", default=15)
 SIGNING_MAX_WRONG_CODES = env.int("SIGNING_MAX_WRONG_CODES", default=5)
 SIGNING_LOCK_MINUTES = env.int("SIGNING_LOCK_MINUTES", default=30)
+
+# The signed agreement's PDF is sealed (PAdES) with the region's certificate and key (PEM files).
+# `make run` creates a self-signed pair here for development (manage.py make_seal_cert).
+AGREEMENT_SEAL_CERT_FILE = Path(env.str("AGREEMENT_SEAL_CERT_FILE", default=str(BASE_DIR / "var" / "seal" / "cert.pem")))
+AGREEMENT_SEAL_KEY_FILE = Path(env.str("AGREEMENT_SEAL_KEY_FILE", default=str(BASE_DIR / "var" / "seal" / "key.pem")))
+AGREEMENT_SEAL_KEY_PASSPHRASE = secret("AGREEMENT_SEAL_KEY_PASSPHRASE", default="")
+# Intermediate CA certificates (PEM) embedded with the seal, for a certificate from a PKI.
+AGREEMENT_SEAL_CHAIN_FILE = env.str("AGREEMENT_SEAL_CHAIN_FILE", default="")
+# The public page that checks an agreement PDF: uploads at most this many megabytes, and this
+# many checks per client IP address and hour.
+AGREEMENT_VERIFY_MAX_MB = env.int("AGREEMENT_VERIFY_MAX_MB", default=10)
+AGREEMENT_VERIFY_PER_HOUR = env.int("AGREEMENT_VERIFY_PER_HOUR", default=30)
 
 LOGGING = {
     "version": 1,
