@@ -7,6 +7,8 @@ simply waits: `deliver_pending_emails` (beat, every minute) sends whatever is pe
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import uuid
 
@@ -21,6 +23,20 @@ from notifications.models import EmailState, OutboundEmail
 from notifications.tasks import send_email
 
 logger = logging.getLogger(__name__)
+
+# Inside `handed_to_sweep()` stored mails are not handed to the broker after commit; the
+# sweep (`deliver_pending_emails`) finds them. For `seed_demo`, which runs before the
+# worker and its broker folders exist.
+_hand_to_broker = contextvars.ContextVar("hand_to_broker", default=True)
+
+
+@contextlib.contextmanager
+def handed_to_sweep():
+    token = _hand_to_broker.set(False)
+    try:
+        yield
+    finally:
+        _hand_to_broker.reset(token)
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
@@ -51,7 +67,7 @@ def queue_email(*, key: str, to: str, template: str, context: dict, attachments=
             "attachments": [dict(a) for a in attachments],
         },
     )
-    if created:
+    if created and _hand_to_broker.get():
         transaction.on_commit(lambda: enqueue(email.pk))
     return email
 
