@@ -223,6 +223,9 @@ if secret("EMAIL_HOST_PASSWORD"):
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Levande bibliotek <levandebibliotek@regionexempel.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATORS_EMAIL = env.str("COORDINATORS_EMAIL", default="levandebibliotek@regionexempel.se")
+# Named in mails that say "ring oss" (e.g. to the person chosen for an assignment). Empty:
+# the mails ask people to answer by e-mail only. `make run` shows a demo number.
+COORDINATORS_PHONE = env.str("COORDINATORS_PHONE", default="" if PRODUCTION else "010-123 45 67")
 
 # --- Background work (Celery) ------------------------------------------------------------
 # Without CELERY_BROKER_URL, `make run` uses kombu's file-system transport: no Redis needed,
