@@ -454,6 +454,8 @@ def explain(resource: ExperienceResource, components: dict[str, float], facts: d
         good.append(_("aldrig tillfrågad"))
     elif components["recency"] > 0:
         good.append(_("inte tillfrågad på %(time)s") % {"time": _months_or_days(last)})
+    elif last == 0:
+        lacking.append(_("tillfrågad i dag"))
     else:
         lacking.append(_("tillfrågad för %(time)s sedan") % {"time": _months_or_days(last)})
     asked = facts.get("asked_12m") or 0
