@@ -106,7 +106,7 @@ class Wish:
             month=month_of(start or today),
             now=now,
             kind_label=unit_request.kind_label.lower() if unit_request.kind else "",
-            area_names={a.pk: a.name for a in areas},
+            area_names={a.pk: str(a) for a in areas},  # in the language of the page
             perspective_names={p.pk: str(p).lower() for p in perspectives},
         )
 
