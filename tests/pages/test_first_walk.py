@@ -5,6 +5,10 @@ import re
 
 import pytest
 
+from requests_app.enums import RequestStatus
+from requests_app.services import set_request_status
+from tests.factories import submitted_request
+
 
 def test_home_page_leads_to_the_application_form(client, db):
     page = client.get("/").content.decode()
@@ -55,3 +59,24 @@ def test_sort_menus_are_swedish_translated_and_without_duplicates(client, coordi
     assert len(set(english)) == len(english)
     assert not set(english) & set(swedish) - {"Status"}
     assert not any("descending" in label for label in english)
+
+
+def test_units_timeline_shows_the_coordinators_role_not_their_address(client, coordinator, unit, unit_staff, login):
+    unit_request = submitted_request(unit=unit, created_by=unit_staff)
+    set_request_status(unit_request, RequestStatus.IN_TRIAGE, actor=coordinator)
+    login(client, unit_staff)
+
+    page = client.get(f"/verksamhet/forfragningar/{unit_request.pk}/").content.decode()
+    history = page.split('class="timeline"')[1].split("</ol>")[0]
+    assert "Under bedömning" in history
+    assert ", Samordnarna" in history
+    assert coordinator.email not in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", page)
+
+
+def test_coordinators_see_each_others_names_on_the_timeline(client, coordinator, unit, login):
+    unit_request = submitted_request(unit=unit)
+    set_request_status(unit_request, RequestStatus.IN_TRIAGE, actor=coordinator)
+    login(client, coordinator)
+    page = client.get(f"/samordning/forfragningar/{unit_request.pk}/").content.decode()
+    assert f", {coordinator.full_name}" in page.split('class="timeline"')[1].split("</ol>")[0]
