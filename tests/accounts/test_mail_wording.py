@@ -48,3 +48,17 @@ def test_unknown_address_mail_points_to_the_application_and_sign_up(client, db):
 
 def test_tidy_text_leaves_no_holes():
     assert tidy_text("Hej!\n\n\n\nRad  \n\n\n\nSlut\n") == "Hej!\n\nRad\n\nSlut"
+
+
+APP_MAILS = sorted(
+    p
+    for app in ("registry", "requests_app", "matching")
+    for p in (Path(settings.BASE_DIR) / app / "templates").rglob("email/*.txt")
+    if not p.name.endswith("_subject.txt") and not p.name.startswith("_")
+)
+
+
+@pytest.mark.parametrize("path", APP_MAILS, ids=lambda p: p.name)
+def test_every_mail_of_ours_names_the_region(path):
+    text = path.read_text()
+    assert "notifications/email/_signature.txt" in text or "{{ region_name }}" in text
