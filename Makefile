@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `PORT=8001 make run` (or `make run PORT=8001`) serves on another port; links in mails follow.
+PORT ?= 8000
+export PORT
 
 .PHONY: run test lint check messages clean
 
@@ -13,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/broker var/broker-processed var/broker-control
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
 	DEBUG=1 $(PY) manage.py make_seal_cert

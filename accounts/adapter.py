@@ -14,7 +14,7 @@ from accounts.models import IdentityProvider
 from accounts.services import grant_role
 from accounts.sso import session as sso_session
 from accounts.sso.logout import single_logout_url
-from notifications.services import send_auth_email
+from notifications.services import mail_context, send_auth_email, tidy_text
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -70,10 +70,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         request = context.get("request")
-        ctx = {"email": email, **context}
+        # Our own templates (templates/account/email/, templates/mfa/email/) name the
+        # region and the coordinators, like every other mail the app sends.
+        ctx = {"email": email, **mail_context(), **context}
         if request is not None:
             ctx.setdefault("request", request)
         msg = self.render_mail(template_prefix, email, ctx)
+        msg.body = tidy_text(msg.body)
         try:
             send_auth_email(msg, template=template_prefix)
         except Exception as exc:  # any mail server failure gets the same kind answer

@@ -41,7 +41,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# `make run` serves on PORT (default 8000); links in mails point there unless SITE_URL is set.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 REGION_NAME = env.str("REGION_NAME", default="Region Exempel")
 
 INSTALLED_APPS = [
@@ -258,6 +259,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Levande bibliotek <levandebibliotek@regionexempel.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATORS_EMAIL = env.str("COORDINATORS_EMAIL", default="levandebibliotek@regionexempel.se")
+# Named in mails that say "ring oss" (e.g. to the person chosen for an assignment). Empty:
+# the mails ask people to answer by e-mail only. `make run` shows a demo number.
+COORDINATORS_PHONE = env.str("COORDINATORS_PHONE", default="" if PRODUCTION else "010-123 45 67")
 
 # --- Background work (Celery) ------------------------------------------------------------
 # Without CELERY_BROKER_URL, `make run` uses kombu's file-system transport: no Redis needed,
@@ -268,6 +272,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(BASE_DIR / "var" / "broker"),
         "data_folder_out": str(BASE_DIR / "var" / "broker"),
         "processed_folder": str(BASE_DIR / "var" / "broker-processed"),
+        # Without it kombu writes its exchange table to ./control in whatever directory
+        # the worker started from.
+        "control_folder": str(BASE_DIR / "var" / "broker-control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")

@@ -119,13 +119,18 @@ class ConflictForm(forms.ModelForm):
         model = Conflict
         fields = ["unit", "note"]
 
-    def __init__(self, *args, resource, **kwargs):
+    def __init__(self, *args, resource, for_coordinator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.resource = resource
         taken = Conflict.objects.filter(resource=resource).values("unit_id")
         self.fields["unit"].queryset = CareUnit.objects.filter(is_active=True).exclude(pk__in=taken).order_by("name")
         self.fields["unit"].label = _("Verksamhet")
-        self.fields["unit"].help_text = _("Till exempel där du får vård eller arbetar.")
+        # On the person's page a coordinator reads it, on Mina sidor the person.
+        self.fields["unit"].help_text = (
+            _("Till exempel där personen får vård eller arbetar.")
+            if for_coordinator
+            else _("Till exempel där du får vård eller arbetar.")
+        )
         self.fields["unit"].error_messages.update(
             required=_("Välj en verksamhet."),
             invalid_choice=_("Välj en verksamhet i listan. Den kanske redan finns bland jäven."),

@@ -55,10 +55,10 @@ def resource_panel(http_request, resource) -> str:
     conflicts = Conflict.objects.filter(resource=resource).select_related("unit")
     refused = http_request.session.pop(REFUSED_CONFLICT, None)
     if refused and refused.get("resource") == resource.pk:
-        form = ConflictForm(refused["data"], resource=resource)
+        form = ConflictForm(refused["data"], resource=resource, for_coordinator=True)
         form.is_valid()  # for its errors
     else:
-        form = ConflictForm(resource=resource)
+        form = ConflictForm(resource=resource, for_coordinator=True)
     return render_to_string(
         "matching/panels/resource.html",
         {"resource": resource, "inquiries": inquiries, "conflicts": conflicts, "conflict_form": form},

@@ -106,7 +106,7 @@ class Wish:
             month=month_of(start or today),
             now=now,
             kind_label=unit_request.kind_label.lower() if unit_request.kind else "",
-            area_names={a.pk: a.name for a in areas},
+            area_names={a.pk: str(a) for a in areas},  # in the language of the page
             perspective_names={p.pk: str(p).lower() for p in perspectives},
         )
 
@@ -454,6 +454,8 @@ def explain(resource: ExperienceResource, components: dict[str, float], facts: d
         good.append(_("aldrig tillfrågad"))
     elif components["recency"] > 0:
         good.append(_("inte tillfrågad på %(time)s") % {"time": _months_or_days(last)})
+    elif last == 0:
+        lacking.append(_("tillfrågad i dag"))
     else:
         lacking.append(_("tillfrågad för %(time)s sedan") % {"time": _months_or_days(last)})
     asked = facts.get("asked_12m") or 0

@@ -11,7 +11,10 @@ mails of this request (and of the next ones) to the sweep.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
+import re
 import time
 import uuid
 
@@ -27,13 +30,44 @@ from notifications.tasks import send_email
 
 logger = logging.getLogger(__name__)
 
+# Inside `handed_to_sweep()` stored mails are not handed to the broker after commit; the
+# sweep (`deliver_pending_emails`) finds them. For `seed_demo`, which runs before the
+# worker and its broker folders exist.
+_hand_to_broker = contextvars.ContextVar("hand_to_broker", default=True)
+
+
+@contextlib.contextmanager
+def handed_to_sweep():
+    token = _hand_to_broker.set(False)
+    try:
+        yield
+    finally:
+        _hand_to_broker.reset(token)
+
+
+def mail_context() -> dict:
+    """What every mail may name: the region, the site, and how to reach the coordinators."""
+    return {
+        "site_url": settings.SITE_URL,
+        "region_name": settings.REGION_NAME,
+        "coordinators_email": settings.COORDINATORS_EMAIL,
+        "coordinators_phone": settings.COORDINATORS_PHONE,
+    }
+
+
+def tidy_text(text: str) -> str:
+    """A mail's text without the gaps template tags leave: no trailing spaces, never two
+    blank lines in a row (an `{% if %}` that was false must not show as a hole)."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
     """Subject, text and HTML from `<template>_subject.txt`, `.txt` and `.html`."""
-    ctx = {"site_url": settings.SITE_URL, "region_name": settings.REGION_NAME, **context}
+    ctx = {**mail_context(), **context}
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
-        text = render_to_string(f"{template}.txt", ctx).strip()
+        text = tidy_text(render_to_string(f"{template}.txt", ctx))
         try:
             html = render_to_string(f"{template}.html", ctx).strip()
         except TemplateDoesNotExist:
@@ -56,7 +90,7 @@ def queue_email(*, key: str, to: str, template: str, context: dict, attachments=
             "attachments": [dict(a) for a in attachments],
         },
     )
-    if created:
+    if created and _hand_to_broker.get():
         transaction.on_commit(lambda: enqueue(email.pk))
     return email
 

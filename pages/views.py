@@ -1,7 +1,12 @@
+from urllib.parse import urlsplit
+
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -117,7 +122,27 @@ def robots(request):
 
 
 def error_403(request, exception=None):
+    """403 is for a signed-in user who may not see the page. Someone not signed in (a link
+    from a mail, or a session that timed out) is sent to sign in and then back.
+
+    Every refusal in the project ends here, whichever decorator or mixin raised it, so
+    this is the one place that needs to know the difference."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(_back_after_sign_in(request))
     return render(request, "403.html", status=403)
+
+
+def _back_after_sign_in(request) -> str:
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    # A form sent after the session ended: back to the page the form was on, not to
+    # an address that only takes POST.
+    referer = request.META.get("HTTP_REFERER", "")
+    same_site = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    if referer and same_site:
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return reverse("pages:start")
 
 
 def error_404(request, exception=None):

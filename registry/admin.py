@@ -7,6 +7,6 @@ from registry.models import ContributionType, ExperienceArea
 
 @admin.register(ExperienceArea, ContributionType)
 class TaxonomyAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_active", "position"]
+    list_display = ["name", "name_en", "is_active", "position"]
     list_editable = ["is_active", "position"]
     prepopulated_fields = {"slug": ["name"]}

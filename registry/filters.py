@@ -100,6 +100,8 @@ class PoolFilter(django_filters.FilterSet):
 class ResourceFilter(PoolFilter):
     q = SearchFilter(method="filter_text", label=_("Sök på namn eller berättelse"))
     status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, label=_("Status"), empty_label=_("Alla"))
+    # Explicit choices: django-filter's own labels are English ("Name (descending)") and
+    # offered the default order twice ("Namn" and "Name").
     order = django_filters.OrderingFilter(
         fields=(
             ("last_name", "name"),
@@ -108,15 +110,18 @@ class ResourceFilter(PoolFilter):
             ("status", "status"),
             ("last_assignment_on", "last_assignment"),
         ),
-        field_labels={
-            "name": _("Namn"),
-            "created": _("Anmäld"),
-            "municipality": _("Kommun"),
-            "status": _("Status"),
-            "last_assignment": _("Senaste uppdrag"),
-        },
+        choices=[
+            ("name", _("Namn, A–Ö")),
+            ("-name", _("Namn, Ö–A")),
+            ("-created", _("Senast anmäld först")),
+            ("created", _("Tidigast anmäld först")),
+            ("municipality", _("Kommun, A–Ö")),
+            ("status", _("Status")),
+            ("last_assignment", _("Längst sedan senaste uppdrag först")),
+            ("-last_assignment", _("Senaste uppdrag, nyast först")),
+        ],
         label=_("Sortera"),
-        empty_label=_("Namn"),
+        empty_label=None,  # the first choice is the default order; no second "Namn"
     )
 
     class Meta(PoolFilter.Meta):

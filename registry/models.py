@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from registry.enums import RSVP, ContactMethod, EventKind, PerspectiveCode, ResourceStatus
@@ -8,6 +9,9 @@ from registry.enums import RSVP, ContactMethod, EventKind, PerspectiveCode, Reso
 
 class Taxonomy(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("namn på engelska"), max_length=100, blank=True, help_text=_("Visas när någon använder sidorna på engelska.")
+    )
     slug = models.SlugField(_("kortnamn"), max_length=100, unique=True)
     is_active = models.BooleanField(_("används"), default=True)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -17,6 +21,13 @@ class Taxonomy(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the page (Swedish when no English name is entered)."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

@@ -35,3 +35,38 @@ CONTRIBUTION_TYPES = [
     "Jury för kvalitetspris",
     "Allmänt patientperspektiv",
 ]
+
+# Their English names, shown when the interface is in English (administrators enter the
+# English name of any they add).
+ENGLISH_NAMES = {
+    "Diabetes": "Diabetes",
+    "Psykisk ohälsa": "Mental ill-health",
+    "Cancer": "Cancer",
+    "Hjärta och kärl": "Heart and blood vessels",
+    "Barn och unga": "Children and young people",
+    "Äldre": "Older people",
+    "Funktionsnedsättning": "Disability",
+    "Beroende": "Addiction",
+    "Neurologi": "Neurology",
+    "Smärta": "Pain",
+    "Stroke": "Stroke",
+    "Demens": "Dementia",
+    "Lungsjukdom": "Lung disease",
+    "Njursjukdom": "Kidney disease",
+    "Reumatisk sjukdom": "Rheumatic disease",
+    "Graviditet och förlossning": "Pregnancy and childbirth",
+    "Syn och hörsel": "Sight and hearing",
+    "Ovanliga diagnoser": "Rare diagnoses",
+    "Palliativ vård": "Palliative care",
+    "Berätta min historia för personal": "Tell my story to staff",
+    "Delta i ett förbättringsteam": "Take part in an improvement team",
+    "Fokusgrupp eller intervju": "Focus group or interview",
+    "Workshop, seminarium eller konferens": "Workshop, seminar or conference",
+    "Undervisning i vårdutbildning": "Teaching in healthcare education",
+    "Lednings-, process- eller projektgrupp": "Management, process or project group",
+    "Ta fram informationsmaterial": "Develop information material",
+    "Utveckla vårdtjänster eller digitala verktyg": "Develop care services or digital tools",
+    "Representant i forskningsprojekt": "Representative in a research project",
+    "Jury för kvalitetspris": "Jury for a quality prize",
+    "Allmänt patientperspektiv": "General patient perspective",
+}

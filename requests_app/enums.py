@@ -50,6 +50,20 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     RequestStatus.WITHDRAWN: frozenset(),
 }
 
+# Never set with a coordinator's status button: matching moves a request to "matching"
+# when the first inquiry goes out and to "matched" when the choice is confirmed (with the
+# unit's mail naming who), and withdrawing is the unit's own act.
+NOT_BY_COORDINATOR = frozenset({RequestStatus.MATCHING, RequestStatus.MATCHED, RequestStatus.WITHDRAWN})
+# Asked in the message form ("Vänta på svar"), so the question is written once, in one place.
+ASKED_IN_MESSAGE = frozenset({RequestStatus.NEEDS_INFO})
+
+
+def coordinator_moves(current: str) -> list[RequestStatus]:
+    """The status buttons a coordinator is offered on a request, in the order of the flow."""
+    allowed = TRANSITIONS[current] - NOT_BY_COORDINATOR - ASKED_IN_MESSAGE
+    return [RequestStatus(s) for s in RequestStatus.values if s in allowed]
+
+
 # What the unit itself may do; everything else is the coordinators'.
 UNIT_TRANSITIONS = frozenset({RequestStatus.SUBMITTED, RequestStatus.WITHDRAWN})
 REASON_REQUIRED = frozenset({RequestStatus.DECLINED, RequestStatus.NEEDS_INFO})

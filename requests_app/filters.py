@@ -35,11 +35,17 @@ class BoardFilter(django_filters.FilterSet):
     waiting = django_filters.ChoiceFilter(
         choices=WAITING, method="filter_waiting", label=_("Har väntat på oss"), empty_label=_("Oavsett")
     )
+    # Explicit choices: django-filter's own labels are English ("Submitted (descending)").
     order = django_filters.OrderingFilter(
         fields=(("submitted_at", "submitted"), ("reply_by", "reply_by"), ("starts_on", "starts_on")),
-        field_labels={"submitted": _("Inskickad"), "reply_by": _("Svar önskas"), "starts_on": _("Önskat datum")},
+        choices=[
+            ("submitted", _("Äldst inskickad först")),
+            ("-submitted", _("Senast inskickad först")),
+            ("reply_by", _("Svar önskas, närmast först")),
+            ("starts_on", _("Önskat datum, närmast först")),
+        ],
         label=_("Sortera"),
-        empty_label=_("Äldst inskickad först"),
+        empty_label=None,  # the first choice is the default order
     )
 
     class Meta:

@@ -236,6 +236,21 @@ class MessageForm(forms.Form):
     )
 
 
+class CoordinatorMessageForm(MessageForm):
+    """A coordinator's message; ticked, it is the question the request waits for."""
+
+    ask_for_information = forms.BooleanField(
+        required=False,
+        label=_("Förfrågan väntar på svaret (status ”Behöver mer information”)"),
+        help_text=_("Kryssa i när ni behöver svaret innan ni kan gå vidare. Verksamhetens svar kommer här i tråden."),
+    )
+
+    def __init__(self, *args, can_ask: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_ask:
+            del self.fields["ask_for_information"]
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Intern anteckning (syns inte för verksamheten)"),

@@ -1,7 +1,9 @@
 """A request's history as it reads to people, built from the audit log."""
 
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from accounts.enums import Role
 from accounts.models import AuditEntry
 from requests_app.enums import RequestStatus
 from requests_app.models import UnitRequest
@@ -24,13 +26,26 @@ def timeline_for(unit_request: UnitRequest, *, for_unit: bool = False) -> list[d
     entries = AuditEntry.objects.filter(object_type=unit_request._meta.label_lower, object_id=str(unit_request.pk))
     if for_unit:
         entries = entries.filter(action__in=UNIT_VISIBLE)
+    entries = entries.select_related("actor").prefetch_related("actor__role_grants")
     return [
         {
             "when": e.timestamp,
             "label": LABELS.get(e.action, e.action),
-            "who": e.actor_label,
+            "who": _who(e, for_unit=for_unit),
             "reason": e.data.get("reason", ""),
             "to": e.data.get("to", ""),
         }
         for e in entries.order_by("timestamp", "pk")[:300]
     ]
+
+
+def _who(entry: AuditEntry, *, for_unit: bool) -> str:
+    """Coordinators see each other's names. The unit sees roles: its messages come from
+    "Samordnarna", so a coordinator's own address has no place on its page."""
+    actor = entry.actor
+    if actor is None:
+        return "" if for_unit else entry.actor_label
+    is_coordinator = any(g.role == Role.COORDINATOR for g in actor.role_grants.all())
+    if for_unit:
+        return gettext_now("Samordnarna") if is_coordinator else (actor.full_name or gettext_now("Verksamheten"))
+    return actor.get_full_name()

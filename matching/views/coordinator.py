@@ -246,7 +246,7 @@ def record_answer(request, pk, inquiry_pk):
 @permission_required("matching.match", raise_exception=True)
 def add_resource_conflict(request, pk):
     resource = get_object_or_404(resources_for_coordinators(), pk=pk)
-    form = ConflictForm(request.POST, resource=resource)
+    form = ConflictForm(request.POST, resource=resource, for_coordinator=True)
     if form.is_valid():
         add_conflict(resource, form.cleaned_data["unit"], note=form.cleaned_data["note"], actor=request.user)
         messages.success(request, _("Jävet är sparat. Personen föreslås inte till den verksamheten."))

@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,8 +34,6 @@ def apply(request):
             if resource is not None and not created and resource.submission_token != form.cleaned_data["token"]:
                 emails.send_already_registered(resource)
             return redirect("registry:apply_thanks")
-    elif request.method == "POST":
-        messages.error(request, _("Något behöver rättas. Se markeringarna i formuläret."))
     return render(request, "registry/apply.html", {"form": form})
 
 

@@ -8,9 +8,18 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
-from requests_app.enums import REASON_REQUIRED, TRANSITIONS, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus
+from requests_app.enums import (
+    NOT_BY_COORDINATOR,
+    REASON_REQUIRED,
+    TRANSITIONS,
+    WAITING_STATUSES,
+    JoinKind,
+    JoinStatus,
+    RequestStatus,
+    coordinator_moves,
+)
 from requests_app.filters import BoardFilter
-from requests_app.forms import MessageForm, NoteForm, ResponsibleForm, StatusForm
+from requests_app.forms import CoordinatorMessageForm, NoteForm, ResponsibleForm, StatusForm
 from requests_app.models import UnitJoinRequest
 from requests_app.panels import TRIAGE_PAGE, render_panels
 from requests_app.selectors import board_summary, coordinators, requests_for_coordinators
@@ -61,13 +70,13 @@ def triage_detail(request, pk, *, status_form=None, reason_error="", message_for
         "requests_app/triage_detail.html",
         {
             "req": obj,
-            "transitions": [RequestStatus(s) for s in RequestStatus.values if s in TRANSITIONS[obj.status]],
-            "reason_required": REASON_REQUIRED,
+            "transitions": [s for s in coordinator_moves(obj.status) if s not in REASON_REQUIRED],
+            "transitions_with_reason": [s for s in coordinator_moves(obj.status) if s in REASON_REQUIRED],
             "coordinators": coordinators(),
             "messages_list": obj.messages.select_related("author"),
             "notes": obj.notes.select_related("author"),
             "timeline": timeline_for(obj),
-            "message_form": message_form or MessageForm(),
+            "message_form": message_form or CoordinatorMessageForm(can_ask=_can_ask(obj)),
             "note_form": note_form or NoteForm(),
             "status_form": status_form,
             # the status form that was sent, and what it said
@@ -87,6 +96,9 @@ def change_status(request, pk):
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Välj en status."))
+        return triage_detail(request, pk, status_form=form, status=400)
+    if form.cleaned_data["status"] in NOT_BY_COORDINATOR & TRANSITIONS[obj.status]:
+        messages.error(request, _("Den statusen sätts inte här: matchningen sätter den, eller verksamheten själv."))
         return triage_detail(request, pk, status_form=form, status=400)
     if form.cleaned_data["status"] in REASON_REQUIRED and not form.cleaned_data["reason"].strip():
         error = _("Skriv ett skäl. Verksamheten får läsa det.")
@@ -149,13 +161,29 @@ def note(request, pk):
     return redirect("requests_app:triage_detail", pk=pk)
 
 
+def _can_ask(unit_request) -> bool:
+    return RequestStatus.NEEDS_INFO in TRANSITIONS[unit_request.status]
+
+
 @require_POST
 @permission_required("requests.triage", raise_exception=True)
 def message(request, pk):
+    """A message to the unit; ticked "waiting for the answer", it is also the question
+    that sets the request to "needs information" (one message, one mail)."""
     obj = _request(pk)
+    form = CoordinatorMessageForm(request.POST, can_ask=_can_ask(obj))
+    if form.is_valid() and form.cleaned_data.get("ask_for_information"):
+        try:
+            set_request_status(obj, RequestStatus.NEEDS_INFO, actor=request.user, reason=form.cleaned_data["body"])
+        except RequestError as exc:
+            messages.error(request, str(exc))
+            return triage_detail(request, pk, message_form=form, status=409 if isinstance(exc, StaleVersion) else 400)
+        messages.success(request, _("Frågan är skickad. Förfrågan väntar på verksamhetens svar."))
+        return redirect("requests_app:triage_detail", pk=pk)
     return post_message(
         request,
         obj,
+        form=form,
         from_unit=False,
         page=triage_detail,
         sent=_("Meddelandet är skickat till verksamheten."),

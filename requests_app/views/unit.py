@@ -107,10 +107,10 @@ def unit_message(request, pk):
     )
 
 
-def post_message(request, obj, *, from_unit: bool, page, sent: str, back: str):
+def post_message(request, obj, *, from_unit: bool, page, sent: str, back: str, form=None):
     """Sends the posted message in the request's thread; if it is refused, `page` is shown
     again with the error beside the field and the text kept."""
-    form = MessageForm(request.POST)
+    form = form or MessageForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Meddelandet skickades inte. Se markeringen i formuläret."))
         return page(request, obj.pk, message_form=form, status=400)

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from registry.enums import PerspectiveCode
 from registry.models import ContributionType, ExperienceArea, Perspective
-from registry.taxonomies import CONTRIBUTION_TYPES, EXPERIENCE_AREAS
+from registry.taxonomies import CONTRIBUTION_TYPES, ENGLISH_NAMES, EXPERIENCE_AREAS
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -97,6 +97,10 @@ def _reference_data(transactional_db):
     for code in PerspectiveCode.values:
         Perspective.objects.get_or_create(code=code)
     for i, name in enumerate(EXPERIENCE_AREAS):
-        ExperienceArea.objects.get_or_create(slug=slugify(name), defaults={"name": name, "position": i})
+        ExperienceArea.objects.get_or_create(
+            slug=slugify(name), defaults={"name": name, "name_en": ENGLISH_NAMES[name], "position": i}
+        )
     for i, name in enumerate(CONTRIBUTION_TYPES):
-        ContributionType.objects.get_or_create(slug=slugify(name), defaults={"name": name, "position": i})
+        ContributionType.objects.get_or_create(
+            slug=slugify(name), defaults={"name": name, "name_en": ENGLISH_NAMES[name], "position": i}
+        )

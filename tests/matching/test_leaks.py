@@ -192,11 +192,13 @@ def test_only_coordinators_reach_the_matching_pages(client, login, personas, req
 
 
 def test_anonymous_visitors_reach_no_matching_page(client, req, matching_urls):
+    """Signed out, every matching page leads to sign-in (issue 13) and changes nothing."""
     before = nothing_changed(req)
 
-    codes = [getattr(client, method)(url, data).status_code for method, url, data in matching_urls]
+    responses = [getattr(client, method)(url, data) for method, url, data in matching_urls]
 
-    assert codes == [403] * len(matching_urls)
+    assert [r.status_code for r in responses] == [302] * len(matching_urls)
+    assert all(r.url.startswith("/accounts/login/?next=") for r in responses)
     assert nothing_changed(req) == before
 
 

@@ -433,7 +433,12 @@ def check_explanation(world: World, person: Person, components: dict, explanatio
 
     never = last_asked(person) is None and person.last_assignment_on is None
     assert ("aldrig tillfrågad" in good) == never, good
-    recently = [item for item in lacking if item.startswith("tillfrågad för ") and item.endswith(" sedan")]
+    recently = [
+        item
+        for item in lacking
+        if item == "tillfrågad i dag" or (item.startswith("tillfrågad för ") and item.endswith(" sedan"))
+    ]
+    assert "tillfrågad för 0 dagar sedan" not in lacking
     assert bool(recently) == (components["recency"] == 0), (components["recency"], lacking)
     not_lately = [item for item in good if item.startswith("inte tillfrågad på ")]
     assert bool(not_lately) == (not never and components["recency"] > 0), good

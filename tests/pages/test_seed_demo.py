@@ -46,3 +46,26 @@ def test_seed_demo_refuses_production(db, settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_seed_demo_hands_nothing_to_the_broker(db, monkeypatch, caplog):
+    """On the first `make run` the worker and its broker folders do not exist yet: the seed
+    must not try to publish (it logged "Broker unavailable" once per demo mail)."""
+    from notifications import services
+
+    published = []
+    monkeypatch.setattr(services, "enqueue", published.append)
+    with caplog.at_level("WARNING"):
+        call_command("seed_demo", "--if-empty")
+    assert published == []
+    assert "Broker unavailable" not in caplog.text
+
+
+def test_mail_outside_the_seed_is_still_handed_to_the_broker(db, monkeypatch, django_capture_on_commit_callbacks):
+    from notifications import services
+
+    published = []
+    monkeypatch.setattr(services, "enqueue", published.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        email = services.queue_email(key="k1", to="a@exempel.se", template="notifications/email/test_message", context={})
+    assert published == [email.pk]

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from registry.models import ExperienceArea
 from requests_app import services
-from requests_app.enums import TRANSITIONS, RequestStatus
+from requests_app.enums import NOT_BY_COORDINATOR, TRANSITIONS, RequestStatus
 from requests_app.models import RequestMessage, UnitJoinRequest, UnitRequest
 from tests.factories import CareUnitFactory, Role, UserFactory, submitted_request
 
@@ -39,8 +40,30 @@ def at_status(req, status: str) -> UnitRequest:
 # --- transitions -----------------------------------------------------------------------
 
 ALL_MOVES = [
-    (current, target) for current, targets in TRANSITIONS.items() for target in targets if current != RequestStatus.DRAFT
+    (current, target)
+    for current, targets in TRANSITIONS.items()
+    for target in targets
+    if current != RequestStatus.DRAFT and target not in NOT_BY_COORDINATOR
 ]
+NOT_BY_HAND = [
+    (current, target) for current, targets in TRANSITIONS.items() for target in targets if target in NOT_BY_COORDINATOR
+]
+
+
+@pytest.mark.parametrize(("current", "target"), NOT_BY_HAND)
+def test_a_coordinator_is_not_offered_and_cannot_set_what_matching_or_the_unit_sets(
+    client, login, coordinator, req, current, target
+):
+    at_status(req, current)
+    login(client, coordinator)
+    page = client.get(detail(req)).content.decode()
+    assert f'name="status" value="{target}"' not in page
+
+    response = client.post(f"{detail(req)}status/", {"status": target, "version": req.version, "reason": "x"})
+
+    assert response.status_code == 400
+    req.refresh_from_db()
+    assert req.status == current
 
 
 @pytest.mark.parametrize(("current", "target"), ALL_MOVES)
@@ -389,3 +412,48 @@ def test_a_note_or_message_too_long_comes_back_with_the_error_and_the_text(clien
     assert "högst 5000 tecken" in field
     assert not req.notes.exists()
     assert not RequestMessage.objects.exists()
+
+
+def test_asking_the_unit_is_one_message_with_a_tick(client, login, coordinator, req, django_capture_on_commit_callbacks):
+    """One way to ask: the message form, ticked "waiting for the answer". No separate
+    "needs information" button with a box of its own, so the question is written once."""
+    at_status(req, RequestStatus.IN_TRIAGE)
+    login(client, coordinator)
+    page = client.get(detail(req)).content.decode()
+    assert 'name="status" value="needs_info"' not in page
+    assert 'name="ask_for_information"' in page
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{detail(req)}meddelande/", {"body": "Vilken dag passar?", "ask_for_information": "on"})
+
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == RequestStatus.NEEDS_INFO
+    assert list(req.messages.values_list("body", flat=True)) == ["Vilken dag passar?"]
+    assert [m.to for m in mail.outbox] == [["karin.vardsson@regionexempel.se"], ["verksamhet@regionexempel.se"]]
+
+
+def test_asking_with_an_empty_message_shows_the_error_beside_the_field(client, login, coordinator, req):
+    at_status(req, RequestStatus.IN_TRIAGE)
+    login(client, coordinator)
+
+    response = client.post(f"{detail(req)}meddelande/", {"body": "  ", "ask_for_information": "on"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Skriv ett meddelande." in page
+    assert re.search(r'<input type="checkbox" name="ask_for_information"[^>]* checked', page)
+    assert f'action="/samordning/forfragningar/{req.pk}/meddelande/" class="mt-3" novalidate' in page
+    req.refresh_from_db()
+    assert req.status == RequestStatus.IN_TRIAGE
+
+
+def test_each_reason_box_sits_in_its_own_action(client, login, coordinator, req):
+    at_status(req, RequestStatus.IN_TRIAGE)
+    login(client, coordinator)
+    page = client.get(detail(req)).content.decode()
+    declined = page.split('aria-labelledby="action-declined"')[1].split("</form>")[0]
+    assert 'name="reason"' in declined
+    assert 'value="declined"' in declined
+    assert declined.count("<button") == 1

@@ -23,6 +23,7 @@ from matching.models import Inquiry
 from matching.selectors import shortlist
 from matching.services import answer, confirm_choice, default_deadline, send_inquiries
 from notifications.models import OutboundEmail
+from notifications.services import handed_to_sweep
 from registry.enums import RSVP, EventKind, ResourceStatus
 from registry.models import ContributionType, Event, EventInvitation, ExperienceArea, ExperienceResource, Perspective
 from requests_app import services as request_services
@@ -124,7 +125,9 @@ class Command(BaseCommand):
             if not if_empty:
                 self.stdout.write("The demo data is already there.")
         else:
-            with transaction.atomic():
+            # Its mails are deleted before commit; none is handed to a broker that may not
+            # be running yet (no "Broker unavailable" warnings on the first `make run`).
+            with handed_to_sweep(), transaction.atomic():
                 self._seed()
         self._print_logins()
 
@@ -374,7 +377,7 @@ class Command(BaseCommand):
     def _print_logins(self):
         w = self.stdout.write
         w("")
-        w("Demo logins (http://127.0.0.1:8000/accounts/login/):")
+        w(f"Demo logins ({settings.SITE_URL}/accounts/login/):")
         for email, _name, role in STAFF:
             w(f"  {role.label:<18} {email}  password: {DEMO_PASSWORD}")
         w(f"  {'':<18} second factor: add secret {DEMO_TOTP_SECRET} to an authenticator app,")
