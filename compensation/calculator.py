@@ -119,7 +119,11 @@ class Pricer:
             }
         if late_cancelled:
             label = _("Inställt sent. %(label)s") % {"label": label}
-        text = _("%(label)s: %(calculation)s enligt %(model)s") % {"label": label, "calculation": calculation, "model": model.name}
+        text = _("%(label)s: %(calculation)s enligt %(model)s") % {
+            "label": label,
+            "calculation": calculation,
+            "model": model.name,
+        }
         return Priced(LineKind.FEE, length, amount, text, model)
 
     # --- travel and lost income ----------------------------------------------------------
@@ -142,8 +146,13 @@ class Pricer:
                 km,
                 free,
                 _("Milersättning%(where)s, skattefri del: %(km)s km × %(rate)s kr = %(amount)s enligt %(model)s")
-                % {"where": where, "km": format_number(km), "rate": format_number(free_rate), "amount": format_kr(free),
-                   "model": model.name},
+                % {
+                    "where": where,
+                    "km": format_number(km),
+                    "rate": format_number(free_rate),
+                    "amount": format_kr(free),
+                    "model": model.name,
+                },
                 model,
             )
         ]
@@ -157,9 +166,16 @@ class Pricer:
                         "Milersättning%(where)s, skattepliktig del över %(free)s kr per km: "
                         "%(km)s km × %(rate)s kr = %(total)s, minus skattefria %(free_amount)s = %(amount)s enligt %(model)s"
                     )
-                    % {"where": where, "free": format_number(free_rate), "km": format_number(km),
-                       "rate": format_number(line.amount), "total": format_kr(total), "free_amount": format_kr(free),
-                       "amount": format_kr(total - free), "model": model.name},
+                    % {
+                        "where": where,
+                        "free": format_number(free_rate),
+                        "km": format_number(km),
+                        "rate": format_number(line.amount),
+                        "total": format_kr(total),
+                        "free_amount": format_kr(free),
+                        "amount": format_kr(total - free),
+                        "model": model.name,
+                    },
                     model,
                 )
             )
@@ -177,11 +193,18 @@ class Pricer:
         kind = LineKind.LOST_INCOME if rate_kind == RateKind.LOST_INCOME else LineKind.EXPENSE
         if capped < claimed:
             text = _("%(label)s: %(claimed)s, högst %(cap)s = %(amount)s enligt %(model)s") % {
-                "label": line.label, "claimed": format_kr(claimed), "cap": format_kr(round_kronor(line.amount)),
-                "amount": format_kr(capped), "model": model.name,
+                "label": line.label,
+                "claimed": format_kr(claimed),
+                "cap": format_kr(round_kronor(line.amount)),
+                "amount": format_kr(capped),
+                "model": model.name,
             }
         else:
-            text = _("%(label)s: %(amount)s enligt %(model)s") % {"label": line.label, "amount": format_kr(capped), "model": model.name}
+            text = _("%(label)s: %(amount)s enligt %(model)s") % {
+                "label": line.label,
+                "amount": format_kr(capped),
+                "model": model.name,
+            }
         return Priced(kind, Decimal(1), capped, text, model)
 
 

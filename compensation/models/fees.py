@@ -52,9 +52,7 @@ class FeeLine(models.Model):
     unit = models.ForeignKey(CareUnit, on_delete=models.PROTECT, related_name="fee_lines")
     # The unit's cost centre when the line was computed (the unit's may change later).
     cost_centre = models.CharField(_("kostnadsställe"), max_length=40)
-    rate_model = models.ForeignKey(
-        CompensationModel, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_lines"
-    )
+    rate_model = models.ForeignKey(CompensationModel, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_lines")
     kind = models.CharField(_("slag"), max_length=20, choices=LineKind.choices)
     on_date = models.DateField(_("datum"), db_index=True)
     quantity = models.DecimalField(_("antal"), max_digits=10, decimal_places=2, default=1)
@@ -64,9 +62,7 @@ class FeeLine(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     batch = models.ForeignKey("PayoutBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
-    reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
-    )
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     reason = models.TextField(_("skäl till rättelse"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -90,9 +86,7 @@ class FeeLine(models.Model):
                 condition=Q(claim__isnull=False, reverses__isnull=True),
                 name="feeline_once_per_claim",
             ),
-            models.CheckConstraint(
-                condition=Q(reverses__isnull=True) | ~Q(reason=""), name="feeline_reversal_has_reason"
-            ),
+            models.CheckConstraint(condition=Q(reverses__isnull=True) | ~Q(reason=""), name="feeline_reversal_has_reason"),
         ]
 
     def __str__(self):

@@ -80,12 +80,12 @@ class CompensationModel(models.Model):
 
     def clean(self):
         super().clean()
-        if self.valid_from and (self.valid_until is None or self.valid_until >= self.valid_from):
-            if clash := self.overlapping().first():
-                raise ValidationError(
-                    _("Datumen överlappar %(other)s. Sätt ett slutdatum på den versionen först, eller välj ett senare datum.")
-                    % {"other": clash.name}
-                )
+        ordered = self.valid_from and (self.valid_until is None or self.valid_until >= self.valid_from)
+        if ordered and (clash := self.overlapping().first()):
+            raise ValidationError(
+                _("Datumen överlappar %(other)s. Sätt ett slutdatum på den versionen först, eller välj ett senare datum.")
+                % {"other": clash.name}
+            )
         if self.is_frozen:
             stored = CompensationModel.objects.get(pk=self.pk)
             changed = [
@@ -100,8 +100,10 @@ class CompensationModel(models.Model):
             last = self.fee_lines.aggregate(last=models.Max("on_date"))["last"]
             if self.valid_until is not None and last is not None and self.valid_until < last:
                 raise ValidationError(
-                    {"valid_until": _("Slutdatumet kan inte vara före %(day)s: arvoden för den dagen har räknats fram.")
-                     % {"day": last}}
+                    {
+                        "valid_until": _("Slutdatumet kan inte vara före %(day)s: arvoden för den dagen har räknats fram.")
+                        % {"day": last}
+                    }
                 )
 
 
@@ -117,21 +119,38 @@ class RateLine(models.Model):
     kind = models.CharField(_("slag"), max_length=20, choices=RateKind.choices)
     label = models.CharField(_("benämning"), max_length=100, help_text=_("T.ex. ”Heldag, över 4 timmar”."))
     up_to_hours = models.DecimalField(
-        _("upp till och med timmar"), max_digits=4, decimal_places=2, null=True, blank=True,
+        _("upp till och med timmar"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Bara för arvode. Tomt: alla längre tillfällen."),
     )
     per_hour = models.BooleanField(_("per timme"), default=False, help_text=_("Bara för arvode: beloppet gäller per timme."))
     amount = models.DecimalField(
-        _("belopp i kronor"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("belopp i kronor"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
-        help_text=_("Milersättning: kronor per kilometer. Kvitton och förlorad inkomst: högsta belopp (per dag); tomt = inget tak."),
+        help_text=_(
+            "Milersättning: kronor per kilometer. Kvitton och förlorad inkomst: högsta belopp (per dag); tomt = inget tak."
+        ),
     )
     pbb_percent = models.DecimalField(
-        _("andel av prisbasbeloppet i procent"), max_digits=6, decimal_places=3, null=True, blank=True,
+        _("andel av prisbasbeloppet i procent"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     tax_free_per_km = models.DecimalField(
-        _("skattefritt per kilometer"), max_digits=6, decimal_places=2, default=Decimal("2.50"),
+        _("skattefritt per kilometer"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("2.50"),
         help_text=_("Skatteverkets skattefria del (25 kr per mil = 2,50 kr per km). Bara för milersättning."),
     )
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)

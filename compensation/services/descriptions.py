@@ -44,9 +44,7 @@ def agreement_fee_text(assignment) -> str:
         priced = price_sessions(assignment, sessions, pricer, planned=True)
     except PricingError:
         return ""
-    lines = [
-        _("%(day)s: %(fee)s") % {"day": session.date.strftime("%Y-%m-%d"), "fee": p.explanation} for session, p in priced
-    ]
+    lines = [_("%(day)s: %(fee)s") % {"day": session.date.strftime("%Y-%m-%d"), "fee": p.explanation} for session, p in priced]
     model = priced[0][1].model
     if model.late_cancellation_percent:
         lines.append(

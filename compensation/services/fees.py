@@ -90,9 +90,7 @@ def mark_no_fee(assignment: Assignment, *, reason: str, actor) -> NoFee:
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if FeeLine.objects.filter(assignment=locked, claim__isnull=True).exists():
             raise CompensationError(_("Arvodet är redan framräknat. Rätta det med en återföring i stället."))
-        no_fee, _created = NoFee.objects.update_or_create(
-            assignment=locked, defaults={"reason": reason, "marked_by": actor}
-        )
+        no_fee, _created = NoFee.objects.update_or_create(assignment=locked, defaults={"reason": reason, "marked_by": actor})
         log_action("compensation.no_fee.marked", actor=actor, obj=locked, data={"reason": reason})
         return no_fee
 
@@ -166,9 +164,7 @@ def decide_claim(claim: TravelClaim, *, approve: bool, reason: str, actor) -> Tr
     if not approve and not reason:
         raise CompensationError(_("Skriv varför ersättningen inte godkänns. Personen får se skälet."))
     with transaction.atomic():
-        locked = TravelClaim.objects.select_for_update().select_related("assignment__request__unit", "session").get(
-            pk=claim.pk
-        )
+        locked = TravelClaim.objects.select_for_update().select_related("assignment__request__unit", "session").get(pk=claim.pk)
         if locked.status != ClaimStatus.SUBMITTED:
             return locked  # already decided (another tab, a double click)
         lines = []

@@ -27,9 +27,9 @@ def purge_expired_payout_data(today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     cutoff = _years_before(today, settings.PAYOUT_RETENTION_YEARS)
-    resource_ids = set(
-        Payee.objects.filter(resource__left_at__date__lt=cutoff).values_list("resource_id", flat=True)
-    ) | set(FeeLine.objects.filter(resource__left_at__date__lt=cutoff).values_list("resource_id", flat=True).distinct())
+    resource_ids = set(Payee.objects.filter(resource__left_at__date__lt=cutoff).values_list("resource_id", flat=True)) | set(
+        FeeLine.objects.filter(resource__left_at__date__lt=cutoff).values_list("resource_id", flat=True).distinct()
+    )
     purged = 0
     for resource_id in sorted(resource_ids):
         with transaction.atomic():

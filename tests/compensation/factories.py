@@ -34,8 +34,9 @@ class CompensationModelFactory(factory.django.DjangoModelFactory):
 def amount_model(valid_from=date(2026, 1, 1), valid_until=None, name="ersättningsmodell 2026", half=900, full=1800, **kw):
     """Västra Götaland's style: up to 4 hours a half day, over 4 a full day; travel and lost income."""
     model = CompensationModelFactory(name=name, valid_from=valid_from, valid_until=valid_until, **kw)
-    RateLine.objects.create(model=model, kind=RateKind.SESSION_FEE, label="Halvdag, upp till 4 timmar",
-                            up_to_hours=Decimal(4), amount=Decimal(half))
+    RateLine.objects.create(
+        model=model, kind=RateKind.SESSION_FEE, label="Halvdag, upp till 4 timmar", up_to_hours=Decimal(4), amount=Decimal(half)
+    )
     RateLine.objects.create(model=model, kind=RateKind.SESSION_FEE, label="Heldag, över 4 timmar", amount=Decimal(full))
     RateLine.objects.create(model=model, kind=RateKind.MILEAGE, label="Milersättning", amount=Decimal("3.00"))
     RateLine.objects.create(model=model, kind=RateKind.PUBLIC_TRANSPORT, label="Kollektivtrafik")
@@ -47,10 +48,17 @@ def amount_model(valid_from=date(2026, 1, 1), valid_until=None, name="ersättnin
 def pbb_model(valid_from=date(2026, 1, 1), valid_until=None, name="ersättningsmodell B", **kw):
     """Shares of the prisbasbelopp: 0.5 % an hour up to 2 hours, 1.8 % up to 4, 3.6 % above."""
     model = CompensationModelFactory(name=name, valid_from=valid_from, valid_until=valid_until, **kw)
-    RateLine.objects.create(model=model, kind=RateKind.SESSION_FEE, label="Kort tillfälle, per timme",
-                            up_to_hours=Decimal(2), per_hour=True, pbb_percent=Decimal("0.5"))
-    RateLine.objects.create(model=model, kind=RateKind.SESSION_FEE, label="Halvdag",
-                            up_to_hours=Decimal(4), pbb_percent=Decimal("1.8"))
+    RateLine.objects.create(
+        model=model,
+        kind=RateKind.SESSION_FEE,
+        label="Kort tillfälle, per timme",
+        up_to_hours=Decimal(2),
+        per_hour=True,
+        pbb_percent=Decimal("0.5"),
+    )
+    RateLine.objects.create(
+        model=model, kind=RateKind.SESSION_FEE, label="Halvdag", up_to_hours=Decimal(4), pbb_percent=Decimal("1.8")
+    )
     RateLine.objects.create(model=model, kind=RateKind.SESSION_FEE, label="Heldag", pbb_percent=Decimal("3.6"))
     RateLine.objects.create(model=model, kind=RateKind.MILEAGE, label="Milersättning", amount=Decimal("2.50"))
     return model

@@ -56,8 +56,9 @@ def test_other_length_uses_the_reported_hours():
 
 def test_preparation_counts_toward_length_when_the_model_says_so():
     amount_model(preparation_counts=True)
-    lines = fee_of([held(DAY, time(9, 0), time(12, 0)), held(date(2026, 3, 17), time(9, 0), time(12, 0))],
-                   preparation_hours=Decimal("1.5"))
+    lines = fee_of(
+        [held(DAY, time(9, 0), time(12, 0)), held(date(2026, 3, 17), time(9, 0), time(12, 0))], preparation_hours=Decimal("1.5")
+    )
     # 3 h + 1.5 h preparation on the first session: over 4 hours; the second is 3 h.
     assert [line.amount_ore for line in lines] == [180000, 90000]
     assert "1,5 timmar förberedelse" in lines[0].explanation
@@ -160,7 +161,10 @@ def test_agreement_fee_text_prices_the_planned_sessions():
 def test_fee_description_for_an_inquiry():
     amount_model()
     request = UnitRequestFactory(duration="full_day", hours=None, starts_on=DAY)
-    assert fee_description(request) == "Arvode per tillfälle: Heldag, över 4 timmar: 1\u00a0800\u00a0kr enligt ersättningsmodell 2026."
+    assert (
+        fee_description(request)
+        == "Arvode per tillfälle: Heldag, över 4 timmar: 1\u00a0800\u00a0kr enligt ersättningsmodell 2026."
+    )
 
 
 # --- dated versions ------------------------------------------------------------------------
