@@ -53,6 +53,10 @@ class PayeeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.stored = {name: getattr(self.instance, name) for name in KEEP_SECRET} if self.instance.pk else {}
         for name in KEEP_SECRET:
+            # People type dashes and spaces; the length is checked on the digits, in clean_*.
+            self.fields[name].max_length = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("maxlength", None)
             self.initial[name] = ""
             if self.stored.get(name):
                 self.fields[name].required = False

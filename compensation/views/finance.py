@@ -1,6 +1,7 @@
 """Finance (/ekonomi/): what is payable, batches and their files, payees, reports. No health data here."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.audit import log_action
+from accounts.enums import Role
 from compensation import exports, selectors
 from compensation.enums import BatchStatus
 from compensation.forms import BatchForm, ReasonForm
@@ -134,7 +136,12 @@ def payee_list(request):
 
 @permission_required("compensation.view_payee", raise_exception=True)
 def payee_detail(request, pk):
-    """The one page where identity and bank numbers are shown in full; every view is logged."""
+    """The one page where identity and bank numbers are shown in full; every view is logged.
+
+    The finance role itself is required: a superuser's blanket permissions do not reach it.
+    """
+    if not request.user.has_role(Role.FINANCE):
+        raise PermissionDenied
     payee = get_object_or_404(Payee.objects.select_related("resource"), pk=pk)
     log_action("compensation.payee.viewed", actor=request.user, obj=payee)
     response = render(request, "compensation/finance_payee.html", {"payee": payee})
