@@ -60,9 +60,7 @@ def make_payee(resource, **kwargs):
 def test_the_database_holds_no_plaintext(resource_user):
     payee = make_payee(own_resource(resource_user))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT personnummer, clearing_number, bank_account FROM compensation_payee WHERE id = %s", [payee.pk]
-        )
+        cursor.execute("SELECT personnummer, clearing_number, bank_account FROM compensation_payee WHERE id = %s", [payee.pk])
         row = cursor.fetchone()
     assert "191212121212" not in row[0]
     assert "8327" not in row[1]
@@ -119,8 +117,15 @@ def test_a_wrong_number_is_shown_beside_the_field_and_nothing_typed_is_lost(clie
     login(client, resource_user)
     response = client.post(
         reverse("compensation:own_payee"),
-        {"legal_name": "Anna Andersson", "personnummer": "19121212-1213", "street": "Storgatan 1",
-         "postal_code": "58225", "city": "Linköping", "tax_status": "a", "paid_via": "payroll_register"},
+        {
+            "legal_name": "Anna Andersson",
+            "personnummer": "19121212-1213",
+            "street": "Storgatan 1",
+            "postal_code": "58225",
+            "city": "Linköping",
+            "tax_status": "a",
+            "paid_via": "payroll_register",
+        },
     )
     assert response.status_code == 400
     assert response.context["form"].errors["personnummer"]

@@ -105,9 +105,17 @@ def test_batch_sum_equals_the_sum_of_its_lines(amounts):
     with transaction.atomic():
         assignment = AssignmentFactory()
         FeeLine.objects.bulk_create(
-            FeeLine(assignment=assignment, resource=assignment.resource, unit=assignment.request.unit, cost_centre="41230",
-                    kind=LineKind.FEE, on_date=date(2026, 3, 5), amount_ore=a * 100, explanation="x",
-                    status=LineStatus.APPROVED)
+            FeeLine(
+                assignment=assignment,
+                resource=assignment.resource,
+                unit=assignment.request.unit,
+                cost_centre="41230",
+                kind=LineKind.FEE,
+                on_date=date(2026, 3, 5),
+                amount_ore=a * 100,
+                explanation="x",
+                status=LineStatus.APPROVED,
+            )
             for a in amounts
         )
         batch = create_batch(period_start=MARCH[0], period_end=MARCH[1], actor=None)
