@@ -49,7 +49,7 @@ def _line(assignment: Assignment, priced: Priced, *, day, session=None, claim=No
 def compute_fees(assignment: Assignment, *, actor=None) -> list[FeeLine]:
     """The fee lines of a done assignment, computed once. Safe to call again: returns what exists."""
     with transaction.atomic():
-        locked = Assignment.objects.select_for_update().select_related("request__unit").get(pk=assignment.pk)
+        locked = Assignment.objects.select_for_update(of=("self",)).select_related("request__unit").get(pk=assignment.pk)
         if locked.status != AssignmentStatus.DONE:
             raise CompensationError(_("Arvodet räknas fram först när uppdraget är genomfört."))
         existing = list(FeeLine.objects.filter(assignment=locked, claim__isnull=True, reverses__isnull=True))
@@ -164,7 +164,11 @@ def decide_claim(claim: TravelClaim, *, approve: bool, reason: str, actor) -> Tr
     if not approve and not reason:
         raise CompensationError(_("Skriv varför ersättningen inte godkänns. Personen får se skälet."))
     with transaction.atomic():
-        locked = TravelClaim.objects.select_for_update().select_related("assignment__request__unit", "session").get(pk=claim.pk)
+        locked = (
+            TravelClaim.objects.select_for_update(of=("self",))
+            .select_related("assignment__request__unit", "session")
+            .get(pk=claim.pk)
+        )
         if locked.status != ClaimStatus.SUBMITTED:
             return locked  # already decided (another tab, a double click)
         lines = []

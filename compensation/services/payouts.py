@@ -101,7 +101,7 @@ def reverse_line(line: FeeLine, *, reason: str, actor) -> FeeLine:
     if not reason:
         raise CompensationError(_("Skriv varför raden ska återföras."))
     with transaction.atomic():
-        locked = FeeLine.objects.select_for_update().select_related("batch").get(pk=line.pk)
+        locked = FeeLine.objects.select_for_update(of=("self",)).select_related("batch").get(pk=line.pk)
         if locked.batch_id is None:
             raise CompensationError(_("Raden är inte utbetald än. Den kan inte återföras."))
         if locked.reverses_id is not None:

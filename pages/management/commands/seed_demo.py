@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import create_user
+from compensation.demo import create_demo_models
 from matching.enums import AnsweredVia
 from matching.models import Inquiry
 from matching.selectors import shortlist
@@ -174,6 +175,7 @@ class Command(BaseCommand):
         self._seed_events(rng, now)
         self._seed_requests(units, unit_user, now)
         self._seed_matching()
+        create_demo_models()  # compensation: one model of each style
         # The demo's own history goes through the real services; its e-mails are not sent.
         OutboundEmail.objects.all().delete()
 
