@@ -1,3 +1,4 @@
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -173,3 +174,15 @@ def test_retention_sweep_keeps_data_within_the_period(resource_user):
     resource.save()
     assert purge_expired_payout_data() == 0
     assert Payee.objects.count() == 1
+
+
+def test_rotation_command_moves_every_payee_to_the_new_key(resource_user, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    payee = make_payee(own_resource(resource_user))
+    new = Fernet.generate_key().decode()
+    settings.PAYOUT_ENCRYPTION_KEYS = [new, *settings.PAYOUT_ENCRYPTION_KEYS]
+    call_command("reencrypt_payees", stdout=io.StringIO())
+    settings.PAYOUT_ENCRYPTION_KEYS = [new]
+    assert Payee.objects.get(pk=payee.pk).personnummer == "191212121212"
