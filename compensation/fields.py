@@ -20,3 +20,10 @@ class PayoutEncryptedCharField(EncryptedCharField):
     def f(self) -> MultiFernet:
         # Not cached: tests and a rotation change the keys while the process runs.
         return MultiFernet([Fernet(key) for key in self.keys])
+
+    def get_prep_value(self, value):
+        # The library stores an empty value as NULL; a blank=True, NOT NULL column wants "".
+        if value in (None, ""):
+            return None if self.null else ""
+        return super().get_prep_value(value)
+

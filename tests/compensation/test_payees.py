@@ -186,3 +186,10 @@ def test_rotation_command_moves_every_payee_to_the_new_key(resource_user, settin
     call_command("reencrypt_payees", stdout=io.StringIO())
     settings.PAYOUT_ENCRYPTION_KEYS = [new]
     assert Payee.objects.get(pk=payee.pk).personnummer == "191212121212"
+
+
+def test_paid_through_the_payroll_register_needs_no_bank_numbers(resource_user):
+    payee = make_payee(own_resource(resource_user), paid_via=PaidVia.PAYROLL_REGISTER, clearing_number="", bank_account="")
+    payee.refresh_from_db()
+    assert (payee.clearing_number, payee.bank_account) == ("", "")
+    assert payee.masked_account == str(PaidVia.PAYROLL_REGISTER.label)
