@@ -21,10 +21,12 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from weasyprint import HTML
 
+from assignments.models import Assignment
 from compensation import selectors
 from compensation.enums import LineKind, TaxStatus
 from compensation.models import FeeLine, Payee, PayoutBatch
 from compensation.money import file_amount, format_kr, sie_amount
+from registry.models import ExperienceResource
 
 HEADER = ["personnummer", "namn", "löneart", "antal", "belopp", "kostnadsställe", "period", "uppdrag"]
 CHUNK = 5000
@@ -46,38 +48,39 @@ def payee_rows(batch: PayoutBatch) -> dict[int, PayeeRow]:
 
 
 def payroll_rows(batch: PayoutBatch) -> Iterator[list[str]]:
-    """One row per line, A-skatt only (F-skatt people invoice; they are in the PDF summary)."""
+    """One row per line, A-skatt only (F-skatt people invoice; they are in the PDF summary).
+
+    Names and references are read once into dictionaries rather than joined into every one
+    of a million rows: the line query then reads one table only.
+    """
     payees = payee_rows(batch)
-    codes = settings.PAY_CODES
-    lines = (
-        FeeLine.objects.filter(batch=batch)
-        .order_by("pk")
-        .values_list(
-            "resource_id",
-            "resource__first_name",
-            "resource__last_name",
-            "kind",
-            "quantity",
-            "amount_ore",
-            "cost_centre",
-            "on_date",
-            "assignment__reference",
+    in_batch = FeeLine.objects.filter(batch=batch)
+    names = {
+        pk: f"{first} {last}"
+        for pk, first, last in ExperienceResource.objects.filter(pk__in=in_batch.values("resource_id")).values_list(
+            "pk", "first_name", "last_name"
         )
-        .iterator(chunk_size=CHUNK)
+    }
+    references = dict(Assignment.objects.filter(pk__in=in_batch.values("assignment_id")).values_list("pk", "reference"))
+    codes = settings.PAY_CODES
+    expense = codes["expense"]
+    lines = in_batch.order_by("pk").values_list(
+        "resource_id", "kind", "quantity", "amount_ore", "cost_centre", "on_date", "assignment_id"
     )
-    for resource_id, first, last, kind, quantity, amount, cost_centre, on_date, reference in lines:
-        payee = payees.get(resource_id)
-        if payee is not None and payee.tax_status == TaxStatus.F_SKATT:
+    f_skatt = {rid for rid, p in payees.items() if p.tax_status == TaxStatus.F_SKATT}
+    for resource_id, kind, quantity, amount, cost_centre, on_date, assignment_id in lines.iterator(chunk_size=CHUNK):
+        if resource_id in f_skatt:
             continue
+        payee = payees.get(resource_id)
         yield [
             payee.personnummer if payee else "",
-            payee.name if payee else f"{first} {last}",
-            codes.get(kind, codes["expense"]),
+            payee.name if payee else names[resource_id],
+            codes.get(kind, expense),
             str(quantity).replace(".", ","),
             file_amount(amount),
             cost_centre,
             on_date.isoformat()[:7],
-            reference,
+            references[assignment_id],
         ]
 
 

@@ -26,4 +26,3 @@ class PayoutEncryptedCharField(EncryptedCharField):
         if value in (None, ""):
             return None if self.null else ""
         return super().get_prep_value(value)
-
