@@ -193,3 +193,11 @@ def test_paid_through_the_payroll_register_needs_no_bank_numbers(resource_user):
     payee.refresh_from_db()
     assert (payee.clearing_number, payee.bank_account) == ("", "")
     assert payee.masked_account == str(PaidVia.PAYROLL_REGISTER.label)
+
+
+def test_the_retention_sweep_is_a_scheduled_task(settings):
+    from compensation.tasks import purge_expired_payout_data as task
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert task.name in schedule
+    assert task.delay() is not None
