@@ -5,7 +5,7 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -194,3 +194,18 @@ def test_every_export_is_byte_identical_the_second_time(batch, client, login, fi
         assert len(first) > 100
     batch.refresh_from_db()
     assert batch.status == BatchStatus.EXPORTED
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_the_copy_export_is_the_python_export_byte_for_byte(batch, finance):
+    # Make the rows awkward: a name with the delimiter and a quote, a negative amount, a fraction.
+    person = FeeLine.objects.filter(batch=batch).first().resource
+    person.payee.legal_name = 'Anna "Nina" Berg; Lund'
+    person.payee.save()
+    line = FeeLine.objects.filter(batch=batch).order_by("pk").first()
+    mark_exported(batch, actor=finance)
+    reverse_line(line, reason="fel", actor=finance)
+    later = create_batch(period_start=date(2000, 1, 1), period_end=date(2100, 1, 1), actor=finance)
+    for b in (batch, later):
+        assert b"".join(exports._csv_chunks_copy(b)) == b"".join(exports._csv_chunks_python(b))
