@@ -61,7 +61,11 @@ class FeeLine(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.COMPUTED)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
-    batch = models.ForeignKey("PayoutBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    # Indexed together with the id below (feeline_batch_order), so a batch's lines are read in
+    # order without sorting a million rows.
+    batch = models.ForeignKey(
+        "PayoutBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     reason = models.TextField(_("skäl till rättelse"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -73,6 +77,7 @@ class FeeLine(models.Model):
         indexes = [
             models.Index(fields=["status", "batch", "on_date"], name="feeline_payable"),
             models.Index(fields=["resource", "on_date"], name="feeline_person"),
+            models.Index(fields=["batch", "id"], name="feeline_batch_order"),
         ]
         constraints = [
             # A session is priced once per kind, whatever happens to the signal.
