@@ -10,7 +10,7 @@ from django.utils import timezone
 from assignments.enums import AssignmentStatus
 from compensation.enums import ClaimStatus, LineKind
 from compensation.models import FeeLine, TravelClaim
-from compensation.services import create_batch
+from compensation.services import compute_fees, create_batch
 from registry.models import ExperienceArea
 from registry.selectors import own_resource
 from tests.assignments.factories import AssignmentFactory, SessionFactory
@@ -225,3 +225,19 @@ def test_fee_description_is_a_plain_function_of_the_request():
 
     amount_model()
     assert fee_description(UnitRequestFactory(duration="", hours=None)) == ""
+
+
+def test_assignment_panels_show_lines_and_the_no_fee_form(rf, coordinator, resource_user):
+    from assignments import hooks
+
+    amount_model()
+    assignment = done_assignment([held(date(2026, 3, 10))], send=False)
+    request = rf.get("/samordning/uppdrag/1/")
+    request.user = coordinator
+    [html] = hooks.render_panels(hooks.ASSIGNMENT_PAGE, request, assignment)
+    assert "Markera: inget arvode" in html
+    compute_fees(assignment)
+    request.user = resource_user
+    [html] = hooks.render_panels(hooks.RESOURCE_ASSIGNMENT_PAGE, request, assignment)
+    assert "Halvdag, upp till 4 timmar: 900\u00a0kr enligt ersättningsmodell 2026" in html
+    assert "Markera: inget arvode" not in html
