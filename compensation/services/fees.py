@@ -46,11 +46,15 @@ def _line(assignment: Assignment, priced: Priced, *, day, session=None, claim=No
     )
 
 
-def compute_fees(assignment: Assignment, *, actor=None) -> list[FeeLine]:
-    """The fee lines of a done assignment, computed once. Safe to call again: returns what exists."""
+def compute_fees(assignment: Assignment, *, actor=None, check_status: bool = True) -> list[FeeLine]:
+    """The fee lines of a done assignment, computed once. Safe to call again: returns what exists.
+
+    The signal handler passes check_status=False: the signal itself says the assignment is
+    done, whatever order the sender saved the status and sent the signal in.
+    """
     with transaction.atomic():
         locked = Assignment.objects.select_for_update(of=("self",)).select_related("request__unit").get(pk=assignment.pk)
-        if locked.status != AssignmentStatus.DONE:
+        if check_status and locked.status != AssignmentStatus.DONE:
             raise CompensationError(_("Arvodet räknas fram först när uppdraget är genomfört."))
         existing = list(FeeLine.objects.filter(assignment=locked, claim__isnull=True, reverses__isnull=True))
         if existing:
@@ -79,7 +83,7 @@ def compute_fees(assignment: Assignment, *, actor=None) -> list[FeeLine]:
 
 def on_assignment_done(sender, assignment, actor=None, **kwargs):
     """assignments.signals.assignment_done: inside the completing transaction."""
-    compute_fees(assignment, actor=actor)
+    compute_fees(assignment, actor=actor, check_status=False)
 
 
 def mark_no_fee(assignment: Assignment, *, reason: str, actor) -> NoFee:
