@@ -304,6 +304,7 @@ CELERY_BEAT_SCHEDULE = {
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
     "assignments-reminders": {"task": "assignments.tasks.sweep_reminders", "schedule": 900.0},
     "assignments-render-missing-documents": {"task": "assignments.tasks.render_missing_documents", "schedule": 600.0},
+    "compensation-purge-payouts": {"task": "compensation.tasks.purge_expired_payout_data", "schedule": 3600.0 * 24},
 }
 
 # --- Security ------------------------------------------------------------------------------
@@ -397,6 +398,41 @@ AGREEMENT_SEAL_CHAIN_FILE = env.str("AGREEMENT_SEAL_CHAIN_FILE", default="")
 # many checks per client IP address and hour.
 AGREEMENT_VERIFY_MAX_MB = env.int("AGREEMENT_VERIFY_MAX_MB", default=10)
 AGREEMENT_VERIFY_PER_HOUR = env.int("AGREEMENT_VERIFY_PER_HOUR", default=30)
+
+# Compensation (fees, payee details, payouts). See README "Compensation".
+# Payee identity and bank numbers are encrypted with these Fernet keys (comma-separated, newest
+# first: the first encrypts, all decrypt, so a key is rotated by putting a new one first and
+# running `manage.py reencrypt_payees`). Required in production.
+PAYOUT_ENCRYPTION_KEYS = [k for k in (secret("PAYOUT_ENCRYPTION_KEYS") or "").split(",") if k.strip()]
+if not PAYOUT_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PAYOUT_ENCRYPTION_KEYS (or PAYOUT_ENCRYPTION_KEYS_FILE) must be set in production.")
+    PAYOUT_ENCRYPTION_KEYS = ["ZGV2LW9ubHktcGF5ZWUta2V5LW5ldmVyLWluLXByb2Q="]  # development only: 32 bytes, base64
+SALT_KEY = "levande-bibliotek"  # required by encrypted_fields; our field class uses its own keys above
+# Fee lines are attested by a coordinator, or automatically when the completion is confirmed.
+COMPENSATION_AUTO_APPROVE = env.bool("COMPENSATION_AUTO_APPROVE", default=False)
+# Travel and lost-income claims are accepted this many days after the assignment is done.
+TRAVEL_CLAIM_DAYS = env.int("TRAVEL_CLAIM_DAYS", default=60)
+RECEIPT_MAX_MB = env.int("RECEIPT_MAX_MB", default=5)
+# Payee details and paid lines are kept this many years after a person left (bokföringslagen).
+PAYOUT_RETENTION_YEARS = env.int("PAYOUT_RETENTION_YEARS", default=7)
+# Pay codes (löneart) in the payroll file, per kind of line.
+PAY_CODES = {
+    "fee": env.str("PAY_CODE_FEE", default="1310"),
+    "mileage_tax_free": env.str("PAY_CODE_MILEAGE_TAX_FREE", default="7310"),
+    "mileage_taxable": env.str("PAY_CODE_MILEAGE_TAXABLE", default="7320"),
+    "expense": env.str("PAY_CODE_EXPENSE", default="7400"),
+    "lost_income": env.str("PAY_CODE_LOST_INCOME", default="1320"),
+}
+# Accounts in the SIE 4 ledger file: the cost accounts per kind, and the account credited.
+SIE_ACCOUNTS = {
+    "fee": env.str("SIE_ACCOUNT_FEE", default="7290"),
+    "mileage_tax_free": env.str("SIE_ACCOUNT_MILEAGE_TAX_FREE", default="7331"),
+    "mileage_taxable": env.str("SIE_ACCOUNT_MILEAGE_TAXABLE", default="7332"),
+    "expense": env.str("SIE_ACCOUNT_EXPENSE", default="5800"),
+    "lost_income": env.str("SIE_ACCOUNT_LOST_INCOME", default="7290"),
+    "credit": env.str("SIE_ACCOUNT_CREDIT", default="2890"),
+}
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.services import create_user
 from assignments.models import Assignment
 from assignments.services import send_for_signing, update_agreement
+from compensation.demo import create_demo_models
 from matching.enums import AnsweredVia
 from matching.models import Inquiry
 from matching.selectors import shortlist
@@ -181,6 +182,7 @@ class Command(BaseCommand):
         self._seed_requests(units, unit_user, now)
         self._seed_matching()
         self._seed_assignment()
+        create_demo_models()  # compensation: one model of each style
         # The demo's own history goes through the real services; its e-mails are not sent.
         OutboundEmail.objects.all().delete()
 

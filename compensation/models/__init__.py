@@ -1,0 +1,17 @@
+from compensation.models.fees import FeeLine, FrozenLine, NoFee, TravelClaim
+from compensation.models.payees import Payee, mask
+from compensation.models.payouts import PayoutBatch
+from compensation.models.rates import CompensationModel, PriceBaseAmount, RateLine
+
+__all__ = [
+    "CompensationModel",
+    "FeeLine",
+    "FrozenLine",
+    "NoFee",
+    "Payee",
+    "PayoutBatch",
+    "PriceBaseAmount",
+    "RateLine",
+    "TravelClaim",
+    "mask",
+]

@@ -1,0 +1,175 @@
+"""Finance (/ekonomi/): what is payable, batches and their files, payees, reports. No health data here."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from accounts.audit import log_action
+from accounts.enums import Role
+from compensation import exports, selectors
+from compensation.enums import BatchStatus
+from compensation.forms import BatchForm, ReasonForm
+from compensation.models import FeeLine, Payee, PayoutBatch
+from compensation.money import format_kr
+from compensation.services import CompensationError, create_batch, mark_exported, mark_paid, reverse_line
+
+
+def _money(rows, *fields):
+    return [{**row, **{f"{f}_kr": format_kr(row[f] or 0) for f in fields}} for row in rows]
+
+
+@permission_required("compensation.finance", raise_exception=True)
+def payable(request):
+    form = BatchForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                batch = create_batch(
+                    period_start=form.cleaned_data["period_start"],
+                    period_end=form.cleaned_data["period_end"],
+                    actor=request.user,
+                    token=form.cleaned_data.get("token"),
+                )
+            except CompensationError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(request, _("Utbetalning %(ref)s är skapad.") % {"ref": batch.reference})
+                return redirect("compensation:batch", pk=batch.pk)
+        else:
+            status = 400
+    rows = _money(selectors.payable_summary()[:1000], "total")
+    total = sum(row["total"] for row in rows)
+    return render(
+        request, "compensation/finance_payable.html", {"rows": rows, "total_kr": format_kr(total), "form": form}, status=status
+    )
+
+
+@permission_required("compensation.finance", raise_exception=True)
+def batch_list(request):
+    batches = [(b, format_kr(b.total_ore)) for b in selectors.batches()[:200]]
+    return render(request, "compensation/finance_batches.html", {"batches": batches})
+
+
+@permission_required("compensation.finance", raise_exception=True)
+def batch_detail(request, pk):
+    batch = get_object_or_404(PayoutBatch, pk=pk)
+    page = Paginator(
+        FeeLine.objects.filter(batch=batch).select_related("resource", "assignment", "reversed_by").order_by("pk"), 100
+    ).get_page(request.GET.get("sida"))
+    missing = FeeLine.objects.filter(batch=batch, resource__payee__isnull=True).values("resource_id").distinct().count()
+    return render(
+        request,
+        "compensation/finance_batch.html",
+        {
+            "batch": batch,
+            "total_kr": format_kr(batch.total_ore),
+            "by_cost_centre": _money(selectors.batch_by_cost_centre(batch), "total"),
+            "page": page,
+            "lines": [(line, format_kr(line.amount_ore)) for line in page],
+            "missing_payees": missing,
+            "reverse_form": ReasonForm(),
+        },
+    )
+
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "sie": ("text/plain; charset=cp437", "se"),
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+@permission_required("compensation.finance", raise_exception=True)
+def batch_export(request, pk, fmt):
+    batch = get_object_or_404(PayoutBatch, pk=pk)
+    if fmt not in FORMATS:
+        raise Http404
+    content_type, ending = FORMATS[fmt]
+    log_action("compensation.batch.exported_file", actor=request.user, obj=batch, data={"format": fmt})
+    mark_exported(batch, actor=request.user)
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.csv_chunks(batch), content_type=content_type)
+    else:
+        body = {"xlsx": exports.xlsx_bytes, "sie": exports.sie_bytes, "pdf": exports.pdf_bytes}[fmt](batch)
+        response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.{ending}"'
+    return response
+
+
+@require_POST
+@permission_required("compensation.finance", raise_exception=True)
+def batch_paid(request, pk):
+    batch = get_object_or_404(PayoutBatch, pk=pk)
+    try:
+        mark_paid(batch, actor=request.user)
+        messages.success(request, _("Utbetalningen är markerad som betald."))
+    except CompensationError as exc:
+        messages.error(request, str(exc))
+    return redirect("compensation:batch", pk=pk)
+
+
+@require_POST
+@permission_required("compensation.finance", raise_exception=True)
+def line_reverse(request, pk):
+    line = get_object_or_404(FeeLine.objects.filter(batch__isnull=False), pk=pk)
+    form = ReasonForm(request.POST)
+    try:
+        reverse_line(line, reason=form.data.get("reason", ""), actor=request.user)
+        messages.success(request, _("En återföring är gjord. Den kommer med i nästa utbetalning."))
+    except CompensationError as exc:
+        messages.error(request, str(exc))
+    return redirect("compensation:batch", pk=line.batch_id)
+
+
+@permission_required("compensation.finance", raise_exception=True)
+def payee_list(request):
+    return render(request, "compensation/finance_payees.html", {"payees": selectors.payees()[:1000]})
+
+
+@permission_required("compensation.view_payee", raise_exception=True)
+def payee_detail(request, pk):
+    """The one page where identity and bank numbers are shown in full; every view is logged.
+
+    The finance role itself is required: a superuser's blanket permissions do not reach it.
+    """
+    if not request.user.has_role(Role.FINANCE):
+        raise PermissionDenied
+    payee = get_object_or_404(Payee.objects.select_related("resource"), pk=pk)
+    log_action("compensation.payee.viewed", actor=request.user, obj=payee)
+    response = render(request, "compensation/finance_payee.html", {"payee": payee})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@permission_required("compensation.reports", raise_exception=True)
+def reports(request):
+    years = selectors.report_years()
+    try:
+        year = int(request.GET.get("ar") or (years[0] if years else 0))
+    except ValueError:
+        year = 0
+    rows = _money(selectors.cost_report(year=year or None), "total", "paid")
+    per_unit: dict = {}
+    for row in rows:
+        key = (row["cost_centre"], row["unit__name"])
+        per_unit[key] = per_unit.get(key, 0) + row["total"]
+    return render(
+        request,
+        "compensation/reports.html",
+        {
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "per_unit": [{"cost_centre": k[0], "unit": k[1], "total_kr": format_kr(v)} for k, v in sorted(per_unit.items())],
+            "year_total_kr": format_kr(sum(per_unit.values())),
+            "statuses": BatchStatus,
+        },
+    )
