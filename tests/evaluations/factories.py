@@ -1,5 +1,8 @@
 """Helpers for the evaluation tests: a done assignment, its evaluations made the way the signal makes them."""
 
+import importlib
+
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,3 +31,10 @@ def evaluated(**kwargs) -> tuple[Assignment, Evaluation, Evaluation]:
     assignment = done_assignment(**kwargs)
     made = finish(assignment)
     return assignment, made[Respondent.UNIT], made[Respondent.RESOURCE]
+
+
+def ensure_default_questions() -> None:
+    """The default question sets come from a data migration; a transactional test's flush (the
+    browser tests) can remove them, so put them back when they are missing."""
+    migration = importlib.import_module("evaluations.migrations.0002_default_question_sets")
+    migration.create(apps, None)
