@@ -8,7 +8,7 @@ from evaluations.models import Evaluation, FollowUpTheme
 from registry.enums import EventKind
 from registry.models import Event
 
-RATING_LABELS = {1: _("1 – mycket dåligt"), 2: "2", 3: "3", 4: "4", 5: _("5 – mycket bra")}
+RATING_LABELS = {1: _("1 – lägst"), 2: "2", 3: "3", 4: "4", 5: _("5 – högst")}
 YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
 
 

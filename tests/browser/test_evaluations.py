@@ -92,7 +92,7 @@ def test_the_unit_answers_and_the_person_sees_what_it_led_to(page, axe, sign_in_
     page.get_by_role("link", name="Workshop om väntrummet").click()
     assert page.locator("h1").inner_text() == "Utvärdera medverkan"
     axe(page)
-    page.get_by_label("5 – mycket bra").first.check()
+    page.get_by_label("5 – högst").first.check()
     page.get_by_label("Vad ledde medverkan till?").fill("Vi möblerade om väntrummet efter era idéer.")
     page.get_by_role("button", name="Skicka svaren").click()
     page.wait_for_selector("text=Tack för era svar!")
