@@ -301,6 +301,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "notifications.tasks.deliver_pending_emails", "schedule": 60.0},
     "registry-yearly-checks": {"task": "registry.tasks.send_yearly_checks", "schedule": 3600.0},
     "matching-inquiry-sweep": {"task": "matching.tasks.sweep_inquiries", "schedule": 900.0},
+    "evaluations-sweep": {"task": "evaluations.tasks.sweep_evaluations", "schedule": 3600.0},
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
     "assignments-reminders": {"task": "assignments.tasks.sweep_reminders", "schedule": 900.0},
     "assignments-render-missing-documents": {"task": "assignments.tasks.render_missing_documents", "schedule": 600.0},
@@ -433,6 +434,13 @@ SIE_ACCOUNTS = {
     "lost_income": env.str("SIE_ACCOUNT_LOST_INCOME", default="7290"),
     "credit": env.str("SIE_ACCOUNT_CREDIT", default="2890"),
 }
+
+# Evaluations after an assignment: one reminder this many days after the mail, and the
+# evaluation closes (the link stops working) this many days after it was sent.
+EVALUATION_REMINDER_DAYS = env.int("EVALUATION_REMINDER_DAYS", default=7)
+EVALUATION_CLOSE_DAYS = env.int("EVALUATION_CLOSE_DAYS", default=30)
+# Follow-up list: an agreement still waiting for signatures after this many days is listed.
+FOLLOW_UP_UNSIGNED_DAYS = env.int("FOLLOW_UP_UNSIGNED_DAYS", default=21)
 
 LOGGING = {
     "version": 1,
