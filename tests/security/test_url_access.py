@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from assignments.documents.services import create_document
 from assignments.enums import AssignmentStatus, CompletionStatus
 from assignments.models import CompletionReport
 from compensation.models import FeeLine, TravelClaim
@@ -29,7 +31,7 @@ from registry.models import AwayPeriod, EventInvitation
 from requests_app.enums import JoinKind, RequestStatus
 from requests_app.models import UnitJoinRequest
 from tests.assignments.factories import AssignmentFactory
-from tests.assignments.factories_documents import signed_agreement
+from tests.assignments.factories_documents import signed_agreement, use_test_seal
 from tests.compensation.factories import amount_model, done_assignment, held
 from tests.compensation.test_payees import make_payee
 from tests.evaluations.factories import ensure_default_questions
@@ -266,7 +268,9 @@ def world(db, unit, settings):
     settings.COMPENSATION_AUTO_APPROVE = True
     amount_model()
     ensure_default_questions()
+    use_test_seal(settings)
     agreement = signed_agreement(unit=other_unit, resource=person, unit_signer=other_staff)
+    create_document(agreement)  # the sealed PDF, so that its download has something to refuse
     assignment = agreement.assignment
     session = assignment.sessions.first()
     signing = signed_agreement(unit=other_unit, resource=person, unit_signer=other_staff, signed=False).assignment
@@ -287,8 +291,8 @@ def world(db, unit, settings):
         resource=person,
         kind="parking",
         amount=80,
-        receipt="compensation/receipts/2026/kvitto.pdf",
     )
+    claim.receipt.save("kvitto.pdf", ContentFile("%PDF-1.4 kvitto för Märta Markörsson".encode()))
     evaluations = {e.respondent: e for e in Evaluation.objects.filter(assignment=done)}
     joining = UserFactory(email="ny.personal@regionexempel.se", roles=["unit_staff"])
     return {
