@@ -257,6 +257,9 @@ CELERY_BEAT_SCHEDULE = {
     "registry-yearly-checks": {"task": "registry.tasks.send_yearly_checks", "schedule": 3600.0},
     "matching-inquiry-sweep": {"task": "matching.tasks.sweep_inquiries", "schedule": 900.0},
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
+    # The statistics page reads summary figures; this is how fresh they are (see insights/figures.py).
+    "insights-refresh-figures": {"task": "insights.tasks.refresh_figures", "schedule": 600.0},
+    "insights-sweep-reports": {"task": "insights.tasks.sweep_reports", "schedule": 300.0},
 }
 
 # --- Security ------------------------------------------------------------------------------
