@@ -38,7 +38,7 @@ class PeriodForm(forms.Form):
         organisations = CareUnit.objects.order_by("organisation").values_list("organisation", flat=True).distinct()
         self.fields["organisation"].choices = [("", _("Alla"))] + [(o, o) for o in organisations]
         self.fields["unit"].empty_label = _("Alla")
-        self.fields["year"].choices = [("", _("Välj år"))] + _year_choices()
+        self.fields["year"].choices = [("", _("Välj år")), *_year_choices()]
 
     def clean(self):
         data = super().clean()

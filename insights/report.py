@@ -62,7 +62,7 @@ def render(yearly_report: YearlyReport) -> YearlyReport:
         return yearly_report
     try:
         pdf = render_pdf(yearly_report)
-    except Exception as exc:  # noqa: BLE001 - kept on the row so coordinators see it failed
+    except Exception as exc:
         YearlyReport.objects.filter(pk=yearly_report.pk).update(status=ReportStatus.FAILED, error=str(exc)[:2000])
         raise
     with transaction.atomic():

@@ -94,6 +94,7 @@ def load(period: Period, scope: Scope) -> Figures:
             result.monthly[(metric, key)] += value
     else:
         rows = Figure.objects.filter(scope=scope.key, granularity=Figure.Granularity.MONTH, month__lt=period.end)
+        rows = rows.exclude(metric__startswith="bank.")
         if period.start:
             rows = rows.filter(month__gte=period.start)
         for row in rows.values("metric", "key").annotate(v=Sum("value")).order_by():
@@ -119,7 +120,7 @@ def load(period: Period, scope: Scope) -> Figures:
 
 
 def nearest_rank(histogram: dict[int, int], share: float) -> int | None:
-    """The value at rank ceil(share × n) in the sorted values (nearest-rank percentile)."""
+    """The value at rank ceil(share * n) in the sorted values (nearest-rank percentile)."""
     n = sum(histogram.values())
     if not n:
         return None
@@ -181,9 +182,7 @@ def bank_tables(data: Figures, period: Period) -> list[Table]:
         bands[age_band(birth_year, period.last_year)] += n
     for label in [b[2] for b in AGE_BANDS] + [_("okänd")]:
         age.add(label, bands.get(label, 0))
-    municipality = Table(
-        "bank-kommun", _("Kommun (aktiva och pausade)"), [_("Kommun"), _("Personer")], page_rows=25
-    )
+    municipality = Table("bank-kommun", _("Kommun (aktiva och pausade)"), [_("Kommun"), _("Personer")], page_rows=25)
     by_municipality = data.by("bank.municipality", data.snapshot)
     for name, n in sorted(by_municipality.items(), key=lambda kv: (-kv[1], kv[0])):
         municipality.add(name or _("okänd"), n)
@@ -213,7 +212,9 @@ def request_tables(data: Figures) -> list[Table]:
     for value, label in RequestStatus.choices:
         if value != RequestStatus.DRAFT:
             outcome.add(label, by_outcome.get(value, 0))
-    unit = Table("forfragningar-verksamhet", _("Förfrågningar per verksamhet"), [_("Verksamhet"), _("Förfrågningar")], page_rows=25)
+    unit = Table(
+        "forfragningar-verksamhet", _("Förfrågningar per verksamhet"), [_("Verksamhet"), _("Förfrågningar")], page_rows=25
+    )
     by_unit = sorted(data.by("req.unit").items(), key=lambda kv: -kv[1])
     names = dict(CareUnit.objects.filter(pk__in=[int(k) for k, _v in by_unit]).values_list("pk", "name"))
     for pk, n in by_unit:
@@ -295,9 +296,9 @@ def coordinator_sections(period: Period, scope: Scope, data: Figures | None = No
     return sections
 
 
-def finance_sections(period: Period, scope: Scope) -> list[Section]:
+def finance_sections(period: Period, scope: Scope, data: Figures | None = None) -> list[Section]:
     """Totals and fees only: nothing about health, areas, age or where people live."""
-    data = load(period, scope)
+    data = data or load(period, scope)
     totals = Table("totaler", _("Totaler"), [_("Vad"), _("Värde")], chart_column=None)
     totals.add(_("Inkomna förfrågningar"), data.total("req.total"))
     totals.add(_("Insatser"), data.total("ins.total"))

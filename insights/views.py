@@ -58,7 +58,7 @@ def statistics(request):
 
 @permission_required("insights.view_finance_statistics", raise_exception=True)
 def finance_statistics(request):
-    return _page(request, "insights/finance_statistics.html", lambda p, s, d: selectors.finance_sections(p, s, d))
+    return _page(request, "insights/finance_statistics.html", selectors.finance_sections)
 
 
 def _csv(request, build, slug):
@@ -79,7 +79,7 @@ def statistics_csv(request, slug):
 
 @permission_required("insights.view_finance_statistics", raise_exception=True)
 def finance_csv(request, slug):
-    return _csv(request, lambda p, s, d: selectors.finance_sections(p, s, d), slug)
+    return _csv(request, selectors.finance_sections, slug)
 
 
 # --- yearly reports -------------------------------------------------------------------------
@@ -115,16 +115,16 @@ def report_create(request):
         with transaction.atomic():
             year = form.cleaned_data["year"]
             # Lock the year's versions so two coordinators at once get v2 and v3, not a clash.
-            latest = (
-                YearlyReport.objects.select_for_update().filter(year=year).aggregate(v=Max("version"))["v"] or 0
-            )
+            latest = YearlyReport.objects.select_for_update().filter(year=year).aggregate(v=Max("version"))["v"] or 0
             report = form.save(commit=False)
             report.version = latest + 1
             report.quotes = form.cleaned_data["chosen_quotes"]
             report.submission_token = token
             report.created_by = request.user
             report.save()
-            log_action("insights.report.requested", actor=request.user, obj=report, data={"year": year, "version": report.version})
+            log_action(
+                "insights.report.requested", actor=request.user, obj=report, data={"year": year, "version": report.version}
+            )
             queue_report(report)
     except IntegrityError:
         return redirect("insights:reports")
