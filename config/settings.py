@@ -256,6 +256,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "notifications.tasks.deliver_pending_emails", "schedule": 60.0},
     "registry-yearly-checks": {"task": "registry.tasks.send_yearly_checks", "schedule": 3600.0},
     "matching-inquiry-sweep": {"task": "matching.tasks.sweep_inquiries", "schedule": 900.0},
+    "evaluations-sweep": {"task": "evaluations.tasks.sweep_evaluations", "schedule": 3600.0},
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
     # The statistics page reads summary figures; this is how fresh they are (see insights/figures.py).
     "insights-refresh-figures": {"task": "insights.tasks.refresh_figures", "schedule": 600.0},
@@ -315,6 +316,13 @@ REQUEST_ATTACHMENT_MAX_MB = env.int("REQUEST_ATTACHMENT_MAX_MB", default=10)
 INQUIRY_REPLY_DAYS = env.int("INQUIRY_REPLY_DAYS", default=7)
 INQUIRY_REMINDER_HOURS = env.int("INQUIRY_REMINDER_HOURS", default=48)
 INQUIRY_LINK_MAX_DAYS = env.int("INQUIRY_LINK_MAX_DAYS", default=30)
+
+# Evaluations after an assignment: one reminder this many days after the mail, and the
+# evaluation closes (the link stops working) this many days after it was sent.
+EVALUATION_REMINDER_DAYS = env.int("EVALUATION_REMINDER_DAYS", default=7)
+EVALUATION_CLOSE_DAYS = env.int("EVALUATION_CLOSE_DAYS", default=30)
+# Follow-up list: an agreement still waiting for signatures after this many days is listed.
+FOLLOW_UP_UNSIGNED_DAYS = env.int("FOLLOW_UP_UNSIGNED_DAYS", default=21)
 
 LOGGING = {
     "version": 1,
