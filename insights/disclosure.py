@@ -21,11 +21,11 @@ def suppressed_label() -> str:
 def shown(value, *, base: int | None = None):
     """The value as it may be published. `base` is how many people a derived value (a share, a
     median) rests on; without it the value itself is taken to be a count of people."""
+    if value is None:
+        return "–"
     if base is None and not isinstance(value, int):
         return value  # a word or a label, not a count
     count = value if base is None else base
-    if value is None:
-        return "–"
     if is_small(count):
         return suppressed_label()
     return value

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from assignments.enums import AssignmentStatus, SessionOutcome
 from assignments.models import Assignment, Session
+from evaluations.models import Answer, Evaluation
 from insights.models import Figure, Refresh
 from matching.enums import InquiryStatus
 from matching.models import Inquiry
@@ -187,8 +188,35 @@ def spread_counts(window: Window) -> dict[str, Counter]:
     }
 
 
-# Later collectors (evaluations) are appended here; each takes a Window and yields Rows.
-COLLECTORS = [collect_requests, collect_contributions]
+def submitted_evaluations(window: Window):
+    qs = Evaluation.objects.filter(submitted_at__isnull=False)
+    if window.unit:
+        qs = qs.filter(assignment__request__unit=window.unit)
+    return qs.filter(window.range("submitted_at"))
+
+
+def collect_evaluations(window: Window) -> Iterator[Row]:
+    """Answered evaluations per respondent group, and each rating and yes/no per question key
+    (the key is stable across versions of the questions)."""
+    evaluations = submitted_evaluations(window)
+    yield from _grouped(evaluations, "assignment__request__unit__organisation", "submitted_at", "eval.count", "respondent")
+    answers = Answer.objects.filter(evaluation__in=evaluations.values("pk"))
+    org = "evaluation__assignment__request__unit__organisation"
+    month = TruncMonth("evaluation__submitted_at")
+    for field, metric in (("rating", "eval.rating"), ("choice", "eval.choice")):
+        rows = (
+            answers.filter(**{f"{field}__isnull": False})
+            .annotate(g=F(org), m=month, r=F("evaluation__respondent"), q=F("question__key"), a=F(field))
+            .values("g", "m", "r", "q", "a")
+            .annotate(v=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            answer = row["a"] if field == "rating" else ("yes" if row["a"] else "no")
+            yield row["g"], _month(row["m"]), metric, f"{row['r']}|{row['q']}|{answer}", row["v"]
+
+
+COLLECTORS = [collect_requests, collect_contributions, collect_evaluations]
 
 
 def collect(window: Window) -> Iterator[Row]:

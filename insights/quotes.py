@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from insights.figures import Window
+from evaluations.enums import QuestionKind, Respondent
+from evaluations.models import Answer
+from insights.figures import Window, submitted_evaluations
 
 QUOTE_LIMIT = 30
 
@@ -14,12 +16,15 @@ class Quote:
     respondent_label: str
 
 
-# Filled from evaluations (see insights.evaluation_figures): callables (window, limit) -> list[Quote].
-QUOTE_SOURCES: list = []
-
-
 def allowed_quotes(window: Window, limit: int = QUOTE_LIMIT) -> list[Quote]:
-    quotes: list[Quote] = []
-    for source in QUOTE_SOURCES:
-        quotes.extend(source(window, limit))
-    return quotes[:limit]
+    """The newest quotable answers in the window: one query, whatever the number of answers."""
+    answers = (
+        Answer.objects.filter(
+            evaluation__in=submitted_evaluations(window).filter(quote_allowed=True).values("pk"),
+            question__kind=QuestionKind.TEXT,
+        )
+        .exclude(text="")
+        .order_by("-evaluation__submitted_at", "-pk")
+        .values_list("pk", "text", "evaluation__respondent")[:limit]
+    )
+    return [Quote(pk, text, str(Respondent(respondent).label)) for pk, text, respondent in answers]

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from evaluations.enums import QuestionKind, Respondent
+from evaluations.models import Question
 from insights import figures
 from insights.disclosure import THRESHOLD, shown
 from insights.figures import Window
@@ -271,6 +273,53 @@ def coverage_table(data: Figures) -> Table:
     return table
 
 
+def evaluation_tables(data: Figures) -> list[Table]:
+    """Per respondent group and question: how many gave each answer, and a summary per question."""
+    counts = data.by("eval.count")
+    summary = Table(
+        "utvarderingar",
+        _("Besvarade utvärderingar"),
+        [_("Vem svarade"), _("Fråga"), _("Antal svar"), _("Medelbetyg (1–5)"), _("Andel ja (procent)")],
+        chart_column=None,
+    )
+    tables = []
+    ratings, choices = data.by("eval.rating"), data.by("eval.choice")
+    questions = _latest_questions()
+    for respondent, label in Respondent.choices:
+        respondent_label = str(label)
+        summary.add(respondent_label, _("Besvarade utvärderingar"), counts.get(respondent, 0), None, None)
+        for key, text, kind in [(q.key, q.text, q.kind) for q in questions if q.question_set.respondent == respondent]:
+            if kind == QuestionKind.RATING:
+                by_value = {n: ratings.get(f"{respondent}|{key}|{n}", 0) for n in range(1, 6)}
+                answered = sum(by_value.values())
+                mean = (
+                    (Decimal(sum(n * c for n, c in by_value.items())) / answered).quantize(Decimal("0.1")) if answered else None
+                )
+                summary.add(respondent_label, text, answered, mean, None, base=answered, derived=(3,))
+                table = Table(f"utvardering-{respondent}-{key}", f"{text} ({respondent_label.lower()})", [_("Betyg"), _("Svar")])
+                for n in range(5, 0, -1):
+                    table.add(str(n), by_value[n])
+            elif kind == QuestionKind.YES_NO:
+                yes, no = choices.get(f"{respondent}|{key}|yes", 0), choices.get(f"{respondent}|{key}|no", 0)
+                summary.add(respondent_label, text, yes + no, None, percent(yes, yes + no), base=yes + no, derived=(4,))
+                table = Table(f"utvardering-{respondent}-{key}", f"{text} ({respondent_label.lower()})", [_("Svar"), _("Antal")])
+                table.add(_("Ja"), yes)
+                table.add(_("Nej"), no)
+            else:
+                continue
+            tables.append(table)
+    return [summary, *tables]
+
+
+def _latest_questions() -> list[Question]:
+    """The questions of the newest published version per group (keys are stable across versions)."""
+    questions = Question.objects.filter(question_set__published_at__isnull=False).select_related("question_set")
+    newest: dict[tuple[str, str], Question] = {}
+    for question in questions.order_by("question_set__version", "order", "pk"):
+        newest[(question.question_set.respondent, question.key)] = question
+    return sorted(newest.values(), key=lambda q: (q.question_set.respondent, q.order, q.pk))
+
+
 def _area_names() -> list[tuple[int, str]]:
     return list(ExperienceArea.objects.order_by("position", "name").values_list("pk", "name"))
 
@@ -290,6 +339,7 @@ def coordinator_sections(period: Period, scope: Scope, data: Figures | None = No
         Section("forfragningar", _("Förfrågningar"), request_tables(data)),
         Section("insatser", _("Insatser och timmar"), [*contribution_tables(data), spread_table(data)]),
         Section("tackning", _("Efterfrågan och täckning"), [coverage_table(data)]),
+        Section("utvarderingar", _("Utvärderingar"), evaluation_tables(data)),
     ]
     for hook in [*COORDINATOR_SECTIONS, *FINANCE_SECTIONS]:
         sections.extend(hook(period=period, scope=scope, data=data))

@@ -9,9 +9,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from evaluations.enums import QuestionKind, Respondent
+from evaluations.models import Question
 from insights import figures
 from insights.disclosure import shown
 from insights.figures import NOT_HELD
+from insights.quotes import allowed_quotes
 from insights.selectors import Period, Scope, coordinator_sections, finance_sections
 from registry.enums import PerspectiveCode, ResourceStatus
 from requests_app.enums import RequestStatus, WorkKind
@@ -34,7 +37,7 @@ def _in_year(moment, year=YEAR):
 
 
 def _local_year(moment):
-    from django.utils import timezone  # noqa: PLC0415 - test helper
+    from django.utils import timezone
 
     return timezone.localtime(moment).year
 
@@ -63,7 +66,9 @@ def expected_requests(world, unit=None, organisation=None):
     rows = [
         r
         for r in world.requests
-        if _local_year(r[1]) == YEAR and (unit is None or r[0].unit == unit) and (organisation is None or r[0].unit.organisation == organisation)
+        if _local_year(r[1]) == YEAR
+        and (unit is None or r[0].unit == unit)
+        and (organisation is None or r[0].unit.organisation == organisation)
     ]
     matched = [r for r in rows if r[2] is not None]
     days = [(r[2] - r[1]).days for r in matched]
@@ -168,6 +173,44 @@ def test_every_figure_for_the_year_matches_an_independent_count(world):
     assert actual["efterfragan"] == rows
 
 
+def test_evaluation_figures_match_an_independent_count(world):
+    actual = tables()
+    in_year = [(e, answers) for e, answers in world.evaluations if _local_year(e.submitted_at) == YEAR]
+    questions = Question.objects.filter(question_set__published_at__isnull=False).select_related("question_set")
+    summary = []
+    for respondent, label in Respondent.choices:
+        mine = [(e, a) for e, a in in_year if e.respondent == respondent]
+        summary.append([str(label), "Besvarade utvärderingar", shown(len(mine)), "–", "–"])
+        for question in questions.filter(question_set__respondent=respondent).order_by("order", "pk"):
+            given = [a[question.key] for _e, a in mine if question.key in a]
+            slug = f"utvardering-{respondent}-{question.key}"
+            if question.kind == QuestionKind.RATING:
+                ratings = [a.rating for a in given]
+                mean = (Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.1")) if ratings else None
+                summary.append([str(label), question.text, shown(len(ratings)), shown(mean, base=len(ratings)), "–"])
+                assert actual[slug] == [[str(n), shown(ratings.count(n))] for n in range(5, 0, -1)], slug
+            elif question.kind == QuestionKind.YES_NO:
+                yes = sum(a.choice for a in given)
+                share = round(100 * yes / len(given)) if given else None
+                summary.append([str(label), question.text, shown(len(given)), "–", shown(share, base=len(given))])
+                assert actual[slug] == [["Ja", shown(yes)], ["Nej", shown(len(given) - yes)]], slug
+    assert actual["utvarderingar"] == summary
+
+
+def test_quotes_are_only_those_people_allowed(world):
+    window = figures.Window(start=date(YEAR, 1, 1), end=date(YEAR + 1, 1, 1))
+    quotes = allowed_quotes(window, limit=1000)
+    expected = {
+        a.pk
+        for e, answers in world.evaluations
+        if e.quote_allowed and _local_year(e.submitted_at) == YEAR
+        for a in answers.values()
+        if a.text
+    }
+    assert {q.pk for q in quotes} == expected
+    assert expected  # the world has some
+
+
 def test_the_world_has_both_small_and_large_cells(world):
     """Otherwise the test above would prove little about suppression."""
     cells = [c for rows in tables().values() for row in rows for c in row[1:]]
@@ -191,7 +234,7 @@ def test_an_organisation_and_a_unit_count_only_their_own(world):
 
 
 def test_a_range_of_months_equals_the_live_count(world):
-    """From–to is summed from stored months; the same collectors counted live must agree."""
+    """From-to is summed from stored months; the same collectors counted live must agree."""
     period = Period(date(YEAR, 3, 1), date(YEAR, 9, 1), "2025-03–2025-08")
     stored = tables(period=period)
     rows = list(figures.collect(figures.Window(start=period.start, end=period.end)))
@@ -211,7 +254,7 @@ def test_finance_sees_totals_only(world, client, finance, login):
     response = client.get(reverse("insights:finance_statistics"), {"year": YEAR})
     assert response.status_code == 200
     html = response.content.decode()
-    for health in ("Erfarenhetsområden", "<th scope=\"row\">Diabetes</th>", "Perspektiv", "Kommun", "Ålder"):
+    for health in ("Erfarenhetsområden", '<th scope="row">Diabetes</th>', "Perspektiv", "Kommun", "Ålder"):
         assert health not in html
     slugs = [t.slug for s in finance_sections(Period.year(YEAR), Scope()) for t in s.tables]
     assert slugs == ["totaler"]
@@ -224,4 +267,6 @@ def test_only_coordinators_see_the_statistics(personas, client, login):
         login(client, user)
         expected = 200 if name == "coordinator" else 403
         assert client.get(reverse("insights:statistics")).status_code == expected, name
-        assert client.get(reverse("insights:statistics_csv", args=["forfragningar"])).status_code == (404 if False else expected), name
+        assert client.get(reverse("insights:statistics_csv", args=["forfragningar"])).status_code == (
+            404 if False else expected
+        ), name

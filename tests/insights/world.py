@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assignments.enums import AssignmentStatus, SessionOutcome
+from evaluations.enums import QuestionKind
+from evaluations.models import Answer, Evaluation, QuestionSet
 from matching.enums import InquiryStatus
 from matching.models import Inquiry
 from registry.enums import EventKind, PerspectiveCode, ResourceStatus
@@ -35,11 +37,29 @@ class World:
     assignments: list = field(default_factory=list)  # (Assignment, done_at | None, [Session])
     inquiries: list = field(default_factory=list)  # Inquiry
     trainings: list = field(default_factory=list)  # Event
+    evaluations: list = field(default_factory=list)  # (Evaluation, {question key: Answer})
 
 
-STATUS_MIX = [ResourceStatus.ACTIVE] * 6 + [ResourceStatus.PAUSED, ResourceStatus.LEFT, ResourceStatus.APPLIED, ResourceStatus.REJECTED]
-OUTCOMES = [RequestStatus.MATCHED, RequestStatus.COMPLETED, RequestStatus.DECLINED, RequestStatus.IN_TRIAGE, RequestStatus.WITHDRAWN]
-SESSION_OUTCOMES = [SessionOutcome.HELD, SessionOutcome.HELD, SessionOutcome.OTHER_LENGTH, SessionOutcome.NO_SHOW, SessionOutcome.CANCELLED_IN_TIME]
+STATUS_MIX = [ResourceStatus.ACTIVE] * 6 + [
+    ResourceStatus.PAUSED,
+    ResourceStatus.LEFT,
+    ResourceStatus.APPLIED,
+    ResourceStatus.REJECTED,
+]
+OUTCOMES = [
+    RequestStatus.MATCHED,
+    RequestStatus.COMPLETED,
+    RequestStatus.DECLINED,
+    RequestStatus.IN_TRIAGE,
+    RequestStatus.WITHDRAWN,
+]
+SESSION_OUTCOMES = [
+    SessionOutcome.HELD,
+    SessionOutcome.HELD,
+    SessionOutcome.OTHER_LENGTH,
+    SessionOutcome.NO_SHOW,
+    SessionOutcome.CANCELLED_IN_TIME,
+]
 
 
 def build(seed: int = 12, people: int = 40, requests: int = 60) -> World:
@@ -54,7 +74,7 @@ def build(seed: int = 12, people: int = 40, requests: int = 60) -> World:
         CareUnitFactory(name="Strokeenheten", organisation="Region Exempel"),
         CareUnitFactory(name="Hemtjänsten Norr", organisation="Exempels kommun"),
     ]
-    for i in range(people):
+    for _i in range(people):
         status = rnd.choice(STATUS_MIX)
         person = ExperienceResourceFactory(
             status=status,
@@ -87,7 +107,11 @@ def build(seed: int = 12, people: int = 40, requests: int = 60) -> World:
         for person in chosen:
             sent = submitted + timedelta(hours=1)
             inquiry = Inquiry.objects.create(
-                request=request, resource=person, status=InquiryStatus.CHOSEN, deadline=sent + timedelta(days=7), closed_at=matched
+                request=request,
+                resource=person,
+                status=InquiryStatus.CHOSEN,
+                deadline=sent + timedelta(days=7),
+                closed_at=matched,
             )
             Inquiry.objects.filter(pk=inquiry.pk).update(sent_at=sent)
             inquiry.sent_at = sent
@@ -95,7 +119,11 @@ def build(seed: int = 12, people: int = 40, requests: int = 60) -> World:
             done = status == RequestStatus.COMPLETED or rnd.random() < 0.3
             done_at = matched + timedelta(days=rnd.randint(1, 60)) if done else None
             assignment = AssignmentFactory(
-                request=request, resource=person, inquiry=inquiry, status=AssignmentStatus.DONE if done else AssignmentStatus.SIGNED, done_at=done_at
+                request=request,
+                resource=person,
+                inquiry=inquiry,
+                status=AssignmentStatus.DONE if done else AssignmentStatus.SIGNED,
+                done_at=done_at,
             )
             sessions = []
             for _s in range(rnd.randint(1, 3)):
@@ -118,13 +146,68 @@ def build(seed: int = 12, people: int = 40, requests: int = 60) -> World:
             if person in chosen:
                 continue
             sent = submitted + timedelta(hours=2)
-            inquiry = Inquiry.objects.create(request=request, resource=person, status=InquiryStatus.NO, deadline=sent + timedelta(days=7))
+            inquiry = Inquiry.objects.create(
+                request=request, resource=person, status=InquiryStatus.NO, deadline=sent + timedelta(days=7)
+            )
             Inquiry.objects.filter(pk=inquiry.pk).update(sent_at=sent)
             inquiry.sent_at = sent
             world.inquiries.append(inquiry)
         world.requests.append((request, submitted, matched, area_ids))
+    evaluate(world, rnd)
     for month in (2, 5, 9):
-        world.trainings.append(Event.objects.create(kind=EventKind.TRAINING, title="Intro", starts_at=at(date(YEAR, month, 10)), ends_at=at(date(YEAR, month, 10), 15)))
-    cancelled = Event.objects.create(kind=EventKind.TRAINING, title="Intro", starts_at=at(date(YEAR, 11, 10)), ends_at=at(date(YEAR, 11, 10), 15), cancelled_at=timezone.now())
+        world.trainings.append(
+            Event.objects.create(
+                kind=EventKind.TRAINING, title="Intro", starts_at=at(date(YEAR, month, 10)), ends_at=at(date(YEAR, month, 10), 15)
+            )
+        )
+    cancelled = Event.objects.create(
+        kind=EventKind.TRAINING,
+        title="Intro",
+        starts_at=at(date(YEAR, 11, 10)),
+        ends_at=at(date(YEAR, 11, 10), 15),
+        cancelled_at=timezone.now(),
+    )
     assert cancelled.cancelled_at
     return world
+
+
+QUOTES = [
+    "Perspektivet som dessa personer bidrar med är helt nödvändigt.",
+    "Andra erfarenheter in i diskussionen.",
+    "Jag blev lyssnad på.",
+]
+
+
+def evaluate(world: World, rnd: random.Random) -> None:
+    """Most done assignments get answered evaluations from the unit and the person."""
+    sets = {qs.respondent: qs for qs in QuestionSet.objects.filter(published_at__isnull=False).order_by("version")}
+    for assignment, done_at, _sessions in world.assignments:
+        if done_at is None:
+            continue
+        for respondent, question_set in sets.items():
+            if rnd.random() < 0.2:
+                continue  # never answered
+            submitted = done_at + timedelta(days=rnd.randint(0, 20))
+            evaluation = Evaluation.objects.create(
+                assignment=assignment,
+                respondent=respondent,
+                question_set=question_set,
+                closes_at=done_at + timedelta(days=30),
+                submitted_at=submitted,
+                quote_allowed=rnd.random() < 0.5,
+            )
+            answers = {}
+            for question in question_set.questions.all():
+                if question.kind == QuestionKind.RATING:
+                    answers[question.key] = Answer.objects.create(
+                        evaluation=evaluation, question=question, rating=rnd.choice([2, 3, 4, 4, 5, 5])
+                    )
+                elif question.kind == QuestionKind.YES_NO:
+                    answers[question.key] = Answer.objects.create(
+                        evaluation=evaluation, question=question, choice=rnd.random() < 0.8
+                    )
+                elif rnd.random() < 0.5:
+                    answers[question.key] = Answer.objects.create(
+                        evaluation=evaluation, question=question, text=rnd.choice(QUOTES)
+                    )
+            world.evaluations.append((evaluation, answers))
