@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from evaluations.enums import QuestionKind, Respondent
@@ -95,8 +95,10 @@ def load(period: Period, scope: Scope) -> Figures:
         for _group, _month, metric, key, value in figures.collect(window):
             result.monthly[(metric, key)] += value
     else:
-        rows = Figure.objects.filter(scope=scope.key, granularity=Figure.Granularity.MONTH, month__lt=period.end)
-        rows = rows.exclude(metric__startswith="bank.")
+        wanted = Q(scope=scope.key) & ~Q(metric__startswith="bank.")
+        if not scope.key:  # the region's "per unit" is stored per organisation only
+            wanted |= Q(scope__startswith="org:", metric__in=figures.ORGANISATION_ONLY)
+        rows = Figure.objects.filter(wanted, granularity=Figure.Granularity.MONTH, month__lt=period.end)
         if period.start:
             rows = rows.filter(month__gte=period.start)
         for row in rows.values("metric", "key").annotate(v=Sum("value")).order_by():
