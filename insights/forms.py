@@ -11,6 +11,7 @@ from requests_app.models import CareUnit
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_YEAR = 2016
+MAX_UNITS_LISTED = 100
 
 
 def _year_choices():
@@ -36,8 +37,17 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = CareUnit.objects.order_by("organisation").values_list("organisation", flat=True).distinct()
-        self.fields["organisation"].choices = [("", _("Alla"))] + [(o, o) for o in organisations]
+        self.fields["organisation"].choices = [("", _("Alla")), *[(o, o) for o in organisations]]
         self.fields["unit"].empty_label = _("Alla")
+        # A national list of units is too long for one menu (and slow to draw): with many units,
+        # the menu lists the chosen organisation's units only.
+        organisation = (self.data.get("organisation") or "").strip()
+        units = CareUnit.objects.order_by("name")
+        if organisation:
+            self.fields["unit"].queryset = units.filter(organisation=organisation)
+        elif units.count() > MAX_UNITS_LISTED:
+            self.fields["unit"].queryset = units.none()
+            self.fields["unit"].help_text = _("Välj först en organisation och tryck Visa, så listas dess verksamheter.")
         self.fields["year"].choices = [("", _("Välj år")), *_year_choices()]
 
     def clean(self):
@@ -53,9 +63,9 @@ class PeriodForm(forms.Form):
             data["period"] = Period(first, end_exclusive, f"{start}–{end}")
         else:
             data["period"] = Period.year(data.get("year") or timezone.localdate().year)
-        if data.get("unit") and data.get("organisation"):
-            raise forms.ValidationError({"unit": _("Välj en organisation eller en verksamhet, inte båda.")})
-        data["scope"] = Scope(organisation=data.get("organisation") or "", unit=data.get("unit"))
+        # A unit chosen within an organisation narrows to the unit.
+        unit = data.get("unit")
+        data["scope"] = Scope(organisation="" if unit else data.get("organisation") or "", unit=unit)
         return data
 
 

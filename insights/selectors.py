@@ -76,10 +76,17 @@ class Figures:
     snapshot: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     spread: dict[str, Counter] = field(default_factory=dict)
     refreshed_at: object = None
+    _index: dict = field(default_factory=dict, repr=False)
 
     def by(self, metric: str, source=None) -> dict[str, int]:
         source = self.monthly if source is None else source
-        return {key: value for (m, key), value in source.items() if m == metric}
+        index = self._index.get(id(source))
+        if index is None:  # built once per source: {metric: {key: value}}
+            index = defaultdict(dict)
+            for (m, key), value in source.items():
+                index[m][key] = value
+            self._index[id(source)] = index
+        return index.get(metric, {})
 
     def total(self, metric: str) -> int:
         return sum(self.by(metric).values())

@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from insights.charts import bar_chart
 from insights.disclosure import shown
@@ -38,7 +39,7 @@ class Table:
     def hidden_count(self) -> int:
         return max(0, len(self.rows) - len(self.visible_rows))
 
-    @property
+    @cached_property
     def chart(self):
         if self.chart_column is None or not self.rows:
             return None

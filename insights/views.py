@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ def _period_and_scope(request):
     return form, Period.year(timezone.localdate().year), Scope()
 
 
-def _page(request, template, build):
+def _page(request, template, build, csv_url):
     form, period, scope = _period_and_scope(request)
     data = selectors.load(period, scope)
     sections = build(period, scope, data)
@@ -43,6 +44,8 @@ def _page(request, template, build):
             "sections": sections,
             "refreshed_at": data.refreshed_at,
             "query": request.GET.urlencode(),
+            # one reverse for all the tables' CSV links: /…/statistik/<slug>.csv
+            "csv_base": reverse(csv_url, args=["x"])[: -len("x.csv")],
             "quotes": allowed_quotes(Window(unit=scope.unit, start=period.start, end=period.end))
             if template.endswith("statistics.html")
             else [],
@@ -53,12 +56,12 @@ def _page(request, template, build):
 
 @permission_required("insights.view_statistics", raise_exception=True)
 def statistics(request):
-    return _page(request, "insights/statistics.html", selectors.coordinator_sections)
+    return _page(request, "insights/statistics.html", selectors.coordinator_sections, "insights:statistics_csv")
 
 
 @permission_required("insights.view_finance_statistics", raise_exception=True)
 def finance_statistics(request):
-    return _page(request, "insights/finance_statistics.html", selectors.finance_sections)
+    return _page(request, "insights/finance_statistics.html", selectors.finance_sections, "insights:finance_csv")
 
 
 def _csv(request, build, slug):

@@ -95,5 +95,5 @@ def test_the_page_runs_the_same_queries_at_one_and_many_rows(client, coordinator
     for i in range(4):
         _grow(CareUnitFactory(name=f"Enhet {i}", organisation=f"Org {i}"), 3)
     figures.refresh()
-    assert _count_queries(client) == one == 18
+    assert _count_queries(client) == one == 19
     assert _count_queries(client, unit=unit.pk) == one_unit
