@@ -102,7 +102,7 @@ def build(args: argparse.Namespace) -> None:
             (ARRAY['improvement','research','education','workshop','focus_group','management','information',
                    'digital_tool','jury','other'])[1 + g % 10],
             '', 'Förfrågan ' || g, '', 'any', '', 'on_site', '', '', 'half_day', '', false, '', '', '', '',
-            t, t, t, t, 1 + (g * 7919) % {UNITS}, ''
+            t, t, t, t, 1 + (g::bigint * 7919) % {UNITS}, ''
         FROM (SELECT g, timestamptz '2016-01-01' + g * (interval '1 day' * 3900 / {requests}) AS t
               FROM generate_series(1, {requests}) g) s""",
     )

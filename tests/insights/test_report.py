@@ -1,5 +1,6 @@
 """The yearly report: made in a task after commit, stored, versioned, its text read with pdftotext."""
 
+import shutil
 import subprocess
 import uuid
 
@@ -9,16 +10,19 @@ from django.urls import reverse
 from insights import figures
 from insights.models import ReportStatus, YearlyReport
 from insights.tasks import sweep_reports
+from tests.factories import request_at
 from tests.insights.world import YEAR, build
 
 pytestmark = pytest.mark.django_db
+
+PDFTOTEXT, PDFINFO = shutil.which("pdftotext") or "pdftotext", shutil.which("pdfinfo") or "pdfinfo"
 
 
 def pdf_text(report: YearlyReport) -> str:
     with report.file.open("rb") as fh:
         data = fh.read()
     assert data.startswith(b"%PDF")
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    out = subprocess.run([PDFTOTEXT, "-layout", "-", "-"], input=data, capture_output=True, check=True)
     return out.stdout.decode()
 
 
@@ -61,9 +65,9 @@ def test_a_coordinator_makes_the_yearly_report(world, client, coordinator, login
     # the PDF is tagged for screen readers
     with report.file.open("rb") as fh:
         raw = fh.read()
-    info = subprocess.run(["pdfinfo", "-"], input=raw, capture_output=True, check=True).stdout.decode()
+    info = subprocess.run([PDFINFO, "-"], input=raw, capture_output=True, check=True).stdout.decode()
     assert "Tagged:          yes" in info
-    meta = subprocess.run(["pdfinfo", "-meta", "-"], input=raw, capture_output=True, check=True).stdout.decode()
+    meta = subprocess.run([PDFINFO, "-meta", "-"], input=raw, capture_output=True, check=True).stdout.decode()
     assert "pdfuaid:part" in meta
     # listed and downloadable
     listing = client.get(reverse("insights:reports")).content.decode()
@@ -75,8 +79,6 @@ def test_a_coordinator_makes_the_yearly_report(world, client, coordinator, login
 
 
 def test_small_cells_in_the_pdf_are_never_their_number(client, coordinator, login, django_capture_on_commit_callbacks):
-    from tests.factories import request_at  # noqa: PLC0415 - only this test needs it
-
     for _ in range(3):
         request_at("in_triage")
     figures.refresh()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.enums import QuestionKind, Respondent
 from evaluations.models import Question
@@ -37,8 +38,6 @@ def _in_year(moment, year=YEAR):
 
 
 def _local_year(moment):
-    from django.utils import timezone
-
     return timezone.localtime(moment).year
 
 
