@@ -5,6 +5,8 @@ import subprocess
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insights import figures
@@ -123,3 +125,18 @@ def test_only_coordinators_reach_the_reports(personas, client, login, coordinato
         assert client.get(reverse("insights:reports")).status_code == expected, name
         if name != "coordinator":
             assert client.get(reverse("insights:report_download", args=[report.pk])).status_code == 403
+
+
+def _list_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("insights:reports")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_report_list_runs_the_same_queries_at_one_and_many_rows(client, coordinator, login):
+    login(client, coordinator)
+    YearlyReport.objects.create(year=YEAR, created_by=coordinator, quotes=[], status=ReportStatus.READY)
+    one = _list_queries(client)
+    for version in range(2, 12):
+        YearlyReport.objects.create(year=YEAR, version=version, created_by=coordinator, quotes=[], status=ReportStatus.READY)
+    assert _list_queries(client) == one == 9
