@@ -235,9 +235,9 @@ def _years() -> list[int]:
     return list(range(min(starts), timezone.localdate().year + 1))
 
 
-# Kept only per organisation: the region's "per unit" table sums them (a unit is in one organisation),
-# which saves storing the biggest metric twice.
-ORGANISATION_ONLY = frozenset({"req.unit"})
+# Kept for the region only: a unit is in one organisation, so an organisation's "per unit" table
+# reads the region's rows for its units, and the biggest metric is not stored twice.
+REGION_ONLY = frozenset({"req.unit"})
 
 FigureRow = tuple[str, str, date | None, str, str, int]
 
@@ -247,9 +247,9 @@ def build_rows() -> Iterator[FigureRow]:
     month, year, snapshot = Figure.Granularity.MONTH.value, Figure.Granularity.YEAR.value, Figure.Granularity.SNAPSHOT.value
     region: dict[tuple, int] = defaultdict(int)
     for group, when, metric, key, value in collect(Window()):
-        if metric not in ORGANISATION_ONLY:
-            region[(when, metric, key)] += value
-        yield f"org:{group}", month, when, metric, key, value
+        region[(when, metric, key)] += value
+        if metric not in REGION_ONLY:
+            yield f"org:{group}", month, when, metric, key, value
     for (when, metric, key), value in region.items():
         yield "", month, when, metric, key, value
     for _group, when, metric, key, value in collect_bank(Window()):

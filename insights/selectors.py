@@ -103,8 +103,9 @@ def load(period: Period, scope: Scope) -> Figures:
             result.monthly[(metric, key)] += value
     else:
         wanted = Q(scope=scope.key) & ~Q(metric__startswith="bank.")
-        if not scope.key:  # the region's "per unit" is stored per organisation only
-            wanted |= Q(scope__startswith="org:", metric__in=figures.ORGANISATION_ONLY)
+        if scope.organisation:  # "per unit" is stored for the region only: take this organisation's units
+            units = [str(pk) for pk in CareUnit.objects.filter(organisation=scope.organisation).values_list("pk", flat=True)]
+            wanted |= Q(scope="", metric__in=figures.REGION_ONLY, key__in=units)
         rows = Figure.objects.filter(wanted, granularity=Figure.Granularity.MONTH, month__lt=period.end)
         if period.start:
             rows = rows.filter(month__gte=period.start)

@@ -91,9 +91,11 @@ def test_the_page_runs_the_same_queries_at_one_and_many_rows(client, coordinator
     figures.refresh()
     one = _count_queries(client)
     one_unit = _count_queries(client, unit=unit.pk)
+    one_organisation = _count_queries(client, organisation=unit.organisation)
     _grow(unit, 12)
     for i in range(4):
         _grow(CareUnitFactory(name=f"Enhet {i}", organisation=f"Org {i}"), 3)
     figures.refresh()
     assert _count_queries(client) == one == 19
     assert _count_queries(client, unit=unit.pk) == one_unit
+    assert _count_queries(client, organisation=unit.organisation) == one_organisation == 19
