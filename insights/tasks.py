@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,9 +17,20 @@ logger = logging.getLogger(__name__)
 SWEEP_AFTER = timedelta(minutes=5)
 
 
+# At national scale a refresh takes minutes; a beat tick that comes while one runs is skipped
+# instead of queueing a second full count behind it.
+REFRESH_LOCK = "insights:refresh-running"
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def refresh_figures() -> int:
-    return figures.refresh().rows
+    if not cache.add(REFRESH_LOCK, True, timeout=3600):
+        logger.info("A refresh of the figures is already running; this one is skipped")
+        return 0
+    try:
+        return figures.refresh().rows
+    finally:
+        cache.delete(REFRESH_LOCK)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -5,13 +5,14 @@ import subprocess
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insights import figures
 from insights.models import ReportStatus, YearlyReport
-from insights.tasks import sweep_reports
+from insights.tasks import REFRESH_LOCK, refresh_figures, sweep_reports
 from tests.factories import request_at
 from tests.insights.world import YEAR, build
 
@@ -140,3 +141,11 @@ def test_the_report_list_runs_the_same_queries_at_one_and_many_rows(client, coor
     for version in range(2, 12):
         YearlyReport.objects.create(year=YEAR, version=version, created_by=coordinator, quotes=[], status=ReportStatus.READY)
     assert _list_queries(client) == one == 9
+
+
+def test_a_refresh_is_skipped_while_another_runs():
+    cache.add(REFRESH_LOCK, True)
+    assert refresh_figures() == 0
+    cache.delete(REFRESH_LOCK)
+    refresh_figures()
+    assert cache.get(REFRESH_LOCK) is None
