@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -188,10 +189,11 @@ def variants() -> list[tuple[str, str]]:
     from requests_app.models import CareUnit
 
     unit = CareUnit.objects.order_by("pk").first()
+    base = "/samordning/statistik/"
     return [
         ("a year, the region", "/samordning/statistik/?year=2025"),
         ("a year, one organisation", "/samordning/statistik/?year=2025&organisation=Organisation+7"),
-        ("a year, one unit (counted live)", f"/samordning/statistik/?year=2025&unit={unit.pk}"),
+        ("a year, one unit (counted live)", f"{base}?year=2025&organisation={quote_plus(unit.organisation)}&unit={unit.pk}"),
         ("months 2025-03..2025-08, region", "/samordning/statistik/?from_month=2025-03&to_month=2025-08"),
         ("finance, a year", "/ekonomi/statistik/?year=2025"),
     ]

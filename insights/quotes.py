@@ -17,12 +17,14 @@ class Quote:
 
 
 def allowed_quotes(window: Window, limit: int = QUOTE_LIMIT) -> list[Quote]:
-    """The newest quotable answers in the window: one query, whatever the number of answers."""
+    """The newest quotable answers in the window: one query, whatever the number of answers.
+
+    It looks among the newest `limit` x 4 evaluations that allowed quoting (found backwards
+    along the submitted_at index) rather than joining every answer of the period and sorting
+    them: at national scale that was the slowest query of the page."""
+    newest = submitted_evaluations(window).filter(quote_allowed=True).order_by("-submitted_at", "-pk").values("pk")[: limit * 4]
     answers = (
-        Answer.objects.filter(
-            evaluation__in=submitted_evaluations(window).filter(quote_allowed=True).values("pk"),
-            question__kind=QuestionKind.TEXT,
-        )
+        Answer.objects.filter(evaluation__in=newest, question__kind=QuestionKind.TEXT)
         .exclude(text="")
         .order_by("-evaluation__submitted_at", "-pk")
         .values_list("pk", "text", "evaluation__respondent")[:limit]
