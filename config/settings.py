@@ -306,6 +306,9 @@ CELERY_BEAT_SCHEDULE = {
     "assignments-reminders": {"task": "assignments.tasks.sweep_reminders", "schedule": 900.0},
     "assignments-render-missing-documents": {"task": "assignments.tasks.render_missing_documents", "schedule": 600.0},
     "compensation-purge-payouts": {"task": "compensation.tasks.purge_expired_payout_data", "schedule": 3600.0 * 24},
+    # The statistics page reads summary figures; this is how fresh they are (see insights/figures.py).
+    "insights-refresh-figures": {"task": "insights.tasks.refresh_figures", "schedule": 600.0},
+    "insights-sweep-reports": {"task": "insights.tasks.sweep_reports", "schedule": 300.0},
 }
 
 # --- Security ------------------------------------------------------------------------------
