@@ -26,6 +26,7 @@ from compensation.models import FeeLine, TravelClaim
 from compensation.services import create_batch
 from evaluations.enums import Respondent
 from evaluations.models import Evaluation, FollowUpTheme
+from insights.models import ReportStatus, YearlyReport
 from matching.models import Conflict, Inquiry
 from registry.models import AwayPeriod, EventInvitation
 from requests_app.enums import JoinKind, RequestStatus
@@ -216,6 +217,14 @@ ACCESS: dict[str, Access] = {
     "samordning/uppfoljning/teman/<int:pk>/traffar/<int:event_pk>/ta-bort/": Access(
         COORDINATOR, {"pk": "theme", "event_pk": "event"}
     ),
+    # statistics and the yearly report; finance sees the money totals only
+    "samordning/statistik/": Access(COORDINATOR),
+    "samordning/statistik/<slug:slug>.csv": Access(COORDINATOR, {"slug": "unit_table"}),
+    "ekonomi/statistik/": Access(FINANCE | COORDINATOR),
+    "ekonomi/statistik/<slug:slug>.csv": Access(FINANCE | COORDINATOR, {"slug": "finance_table"}),
+    "samordning/arsrapporter/": Access(COORDINATOR),
+    "samordning/arsrapporter/ny/": Access(COORDINATOR),
+    "samordning/arsrapporter/<int:pk>/pdf/": Access(COORDINATOR, {"pk": "report"}),
 }
 
 # Whole URL trees owned by a third-party app, with their own checks (tested below or in their own tests).
@@ -294,6 +303,8 @@ def world(db, unit, settings):
     )
     claim.receipt.save("kvitto.pdf", ContentFile("%PDF-1.4 kvitto för Märta Markörsson".encode()))
     evaluations = {e.respondent: e for e in Evaluation.objects.filter(assignment=done)}
+    report = YearlyReport.objects.create(year=2026, status=ReportStatus.READY, quotes=[])
+    report.file.save("arsrapport.pdf", ContentFile("%PDF-1.4 årsrapport, MARKÖR-ENHET".encode()))
     joining = UserFactory(email="ny.personal@regionexempel.se", roles=["unit_staff"])
     return {
         "assignment": assignment.pk,
@@ -311,6 +322,9 @@ def world(db, unit, settings):
         "claim": claim.pk,
         "unit_evaluation": evaluations[Respondent.UNIT].pk,
         "resource_evaluation": evaluations[Respondent.RESOURCE].pk,
+        "report": report.pk,
+        "unit_table": "forfragningar-verksamhet",  # the requests per unit: names the other unit
+        "finance_table": "totaler",
         "theme": FollowUpTheme.objects.create(title="MARKÖR-TEMA").pk,
         "unit_join": UnitJoinRequest.objects.create(
             kind=JoinKind.EXISTING_UNIT,
