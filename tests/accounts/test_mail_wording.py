@@ -52,7 +52,7 @@ def test_tidy_text_leaves_no_holes():
 
 APP_MAILS = sorted(
     p
-    for app in ("registry", "requests_app", "matching")
+    for app in ("registry", "requests_app", "matching", "assignments", "compensation", "evaluations", "insights")
     for p in (Path(settings.BASE_DIR) / app / "templates").rglob("email/*.txt")
     if not p.name.endswith("_subject.txt") and not p.name.startswith("_")
 )
