@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from compensation.models import CompensationModel, NoFee, PriceBaseAmount, RateLine
+from compensation.models import CompensationModel, PriceBaseAmount, RateLine
 
 
 @admin.register(PriceBaseAmount)
@@ -42,9 +42,4 @@ class CompensationModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.is_frozen)
 
-
-@admin.register(NoFee)
-class NoFeeAdmin(admin.ModelAdmin):
-    list_display = ["assignment", "reason", "marked_by", "marked_at"]
-    raw_id_fields = ["assignment"]
-    readonly_fields = ["marked_by"]
+# "No fee" is marked by coordinators on the assignment's page (with its reason and the audit log), not here.

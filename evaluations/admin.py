@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import log_action
-from evaluations.models import Evaluation, FollowUp, FollowUpTheme, Question, QuestionSet
+from evaluations.models import Question, QuestionSet
 
 
 class QuestionInline(admin.TabularInline):
@@ -83,24 +83,5 @@ class QuestionSetAdmin(admin.ModelAdmin):
             question_set.save(update_fields=["published_at"])
             log_action("evaluations.question_set.published", actor=request.user, obj=question_set, data={})
 
-
-@admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
-    list_display = ["assignment", "respondent", "sent_at", "reminded_at", "submitted_at", "closes_at"]
-    list_filter = ["respondent"]
-    list_select_related = ["assignment"]
-    raw_id_fields = ["assignment", "user"]
-    readonly_fields = ["assignment", "respondent", "question_set", "sent_at", "reminded_at", "submitted_at", "quote_allowed"]
-
-
-@admin.register(FollowUpTheme)
-class FollowUpThemeAdmin(admin.ModelAdmin):
-    list_display = ["title", "created_at"]
-    filter_horizontal = ["events"]
-
-
-@admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["kind", "object_id", "method", "followed_up_by", "followed_up_at"]
-    list_filter = ["kind", "method"]
-    readonly_fields = ["kind", "object_id", "followed_up_by", "followed_up_at"]
+# Evaluations, follow-up notes and their themes are the coordinators' work, on their own pages
+# (with scoping and the audit log); the admin shows administrators only the question sets they keep.

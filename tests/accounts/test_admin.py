@@ -20,6 +20,10 @@ REVIEWED = {
     "matching.matchingweights",
     "socialaccount.socialapp",  # an identity provider's protocol settings; the client secret is write-only
     "accounts.identityprovider",  # which domains, groups and contexts a provider is trusted for
+    "assignments.agreementtemplate",  # the standard clauses; a save is a new version
+    "compensation.pricebaseamount",  # prisbasbelopp per year
+    "compensation.compensationmodel",  # dated rates; frozen once a fee was computed from one
+    "evaluations.questionset",  # the questions; a sent version is copied, never edited
 }
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assignments import hooks
-from evaluations import services
+from evaluations import panels, services
 from evaluations.admin import QuestionSetAdmin
 from evaluations.enums import Respondent
 from evaluations.models import QuestionSet
@@ -41,13 +41,17 @@ def test_the_assignment_pages_show_the_evaluations_to_each_party(rf, coordinator
     request = rf.get("/")
 
     request.user = resource_user
-    (person,) = hooks.render_panels(hooks.RESOURCE_ASSIGNMENT_PAGE, request, assignment)
+    # Compensation adds panels to the same pages; these are evaluations' own.
+    assert panels.resource_assignment_panel in hooks.RESOURCE_ASSIGNMENT_PAGE
+    assert panels.unit_assignment_panel in hooks.UNIT_ASSIGNMENT_PAGE
+    assert panels.coordinator_assignment_panel in hooks.ASSIGNMENT_PAGE
+    (person,) = hooks.render_panels([panels.resource_assignment_panel], request, assignment)
     assert f"/mina-sidor/utvarderingar/{resource_eval.pk}/" in person
     assert "Nya rutiner för samtal" in person
-    (unit,) = hooks.render_panels(hooks.UNIT_ASSIGNMENT_PAGE, request, assignment)
+    (unit,) = hooks.render_panels([panels.unit_assignment_panel], request, assignment)
     assert f"{unit_eval.assignment.reference}: besvarad. Tack!" in unit
     request.user = coordinator
-    (both,) = hooks.render_panels(hooks.ASSIGNMENT_PAGE, request, assignment)
+    (both,) = hooks.render_panels([panels.coordinator_assignment_panel], request, assignment)
     assert f"/samordning/uppfoljning/utvarderingar/{unit_eval.pk}/" in both
     assert f"/samordning/uppfoljning/utvarderingar/{resource_eval.pk}/" in both
 
