@@ -32,6 +32,7 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	LB_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=lb.example.se \
+		PAYOUT_ENCRYPTION_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 messages: $(STAMP)
