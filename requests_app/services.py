@@ -344,7 +344,7 @@ def ask_for_unit(join_request: UnitJoinRequest, *, actor) -> UnitJoinRequest:
 
 @transaction.atomic
 def decide_unit_request(join_request: UnitJoinRequest, *, approve: bool, actor) -> None:
-    locked = UnitJoinRequest.objects.select_for_update().select_related("unit").get(pk=join_request.pk)
+    locked = UnitJoinRequest.objects.select_for_update(of=("self",)).select_related("unit").get(pk=join_request.pk)
     if locked.status != JoinStatus.PENDING:
         return
     if not may_decide(locked, actor):

@@ -24,6 +24,8 @@ PUBLIC = {
     "traff/<str:token>/",
     "sa-lanar-ni/",
     "svara/<str:token>/",
+    "utvardering/<str:token>/",  # an evaluation answered from its signed link
+    "kontrollera-overenskommelse/",  # the public check of an agreement's PDF
     "start/",  # sends to sign-in itself, and there is nothing to come back to
 }
 OUTSIDE = ("accounts/", "admin/", "i18n/")
@@ -40,7 +42,7 @@ def _patterns(patterns=None, prefix=""):
 def _url(pattern: str) -> str:
     if pattern.startswith("^"):  # the one regular expression: the data download
         return "/mina-sidor/mina-uppgifter.json"
-    return "/" + re.sub(r"<int:\w+>", "1", re.sub(r"<str:\w+>", "x", pattern))
+    return "/" + re.sub(r"<int:\w+>", "1", re.sub(r"<(?:str|slug):\w+>", "x", pattern))
 
 
 PRIVATE = sorted(p for p in _patterns() if p not in PUBLIC and not p.startswith(OUTSIDE))
