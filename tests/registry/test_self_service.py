@@ -123,6 +123,7 @@ def test_coordinator_timeline_names_changed_fields_as_the_form_does(client, logi
 
     timeline = client.get(f"/samordning/resurser/{me.pk}/").context["timeline"]
 
-    fields = {name for item in timeline if item["label"] == "Uppgifter ändrades" for name in item["fields"]}
+    # The form's own labels (capitalised or not, as the form has them), never the model's field names.
+    fields = {name.lower() for item in timeline if item["label"] == "Uppgifter ändrades" for name in item["fields"]}
     assert {"telefon", "erfarenhetsområden"} <= fields
     assert not {"phone", "areas"} & fields
