@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.enums import Role
 from notifications.services import broker
@@ -26,7 +27,11 @@ def _settings(settings, tmp_path):
     ]
     cache.clear()  # rate-limit counters must not leak between tests
     broker.reset()  # a test that stopped the broker must not leave the next one's mails to the sweep
+    # A request in English leaves English active in this thread (LocaleMiddleware activates and
+    # never deactivates); code run outside a request in the next test must speak the default.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     broker.reset()
 
