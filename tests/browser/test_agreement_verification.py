@@ -1,6 +1,7 @@
 """The public page that checks an agreement PDF, in a browser, with axe on every state."""
 
 import pytest
+from playwright.sync_api import expect
 
 from assignments.documents import services
 from tests.assignments.factories_documents import signed_agreement, use_test_seal
@@ -31,22 +32,22 @@ def test_a_copy_is_checked_by_upload_and_by_reference(page, axe, document, tmp_p
     page.get_by_label("Den PDF du vill kontrollera").set_input_files(str(intact))
     page.get_by_role("button", name="Kontrollera filen").click()
     verdict = page.locator("#verdict")
-    assert verdict.locator("h2").inner_text() == "Filen är intakt"
+    expect(verdict.locator("h2")).to_have_text("Filen är intakt")  # waits for the answer page
     assert "Åsa Öberg (Erfarenhetsresurs)" in verdict.inner_text()
     axe(page)
 
     page.get_by_label("Den PDF du vill kontrollera").set_input_files(str(tampered))
     page.get_by_role("button", name="Kontrollera filen").click()
-    assert page.locator("#verdict h2").inner_text() == "Den här filen är inte den vi utfärdade"
+    expect(page.locator("#verdict h2")).to_have_text("Den här filen är inte den vi utfärdade")
     axe(page)
 
     page.get_by_label("Dokumentets referens").fill(document.reference.lower())
     page.keyboard.press("Enter")
-    assert page.locator("#verdict h2").inner_text() == "Det finns en sådan överenskommelse"
+    expect(page.locator("#verdict h2")).to_have_text("Det finns en sådan överenskommelse")
     assert document.sha256 in page.locator("#verdict").inner_text()
     axe(page)
 
     page.get_by_role("button", name="Kontrollera filen").click()  # no file chosen
-    assert page.locator("#id_file").get_attribute("aria-invalid") == "true"
+    expect(page.locator("#id_file")).to_have_attribute("aria-invalid", "true")
     assert "Välj en PDF-fil." in page.locator("main").inner_text()
     axe(page)

@@ -2,6 +2,7 @@
 focus after a refused form, the error summary's links, layouts at 1280 px and at phone width."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import active_resource, submitted_request
 
@@ -17,11 +18,11 @@ def test_request_form_focuses_the_summary_and_its_link_focuses_the_radio_group(p
     page.goto("/verksamhet/forfragningar/ny/")
     page.get_by_role("button", name="Skicka förfrågan").click()
 
-    page.wait_for_selector("#form-errors")
-    assert _focused(page)["id"] == "form-errors"
+    expect(page.locator("#form-errors")).to_be_focused()  # waits for the new page's script
     axe(page)
 
     page.locator("#form-errors a", has_text="Vad gäller det?").click()
+    expect(page.locator('input[name="kind"]:focus')).to_have_count(1)
     focused = _focused(page)
     assert focused["name"] == "kind"
     assert focused["id"].startswith("id_kind_")
@@ -31,14 +32,13 @@ def test_application_form_summary_links_to_each_field(page, axe):
     page.goto("/bli-erfarenhetsresurs/")
     page.get_by_role("button", name="Skicka anmälan").click()
 
-    page.wait_for_selector("#form-errors")
-    assert _focused(page)["id"] == "form-errors"
+    expect(page.locator("#form-errors")).to_be_focused()  # waits for the new page's script
     links = page.locator("#form-errors a")
     assert links.count() >= 3
     axe(page)
 
     page.locator("#form-errors a", has_text="Förnamn").click()
-    assert _focused(page)["id"] == "id_first_name"
+    expect(page.locator("#id_first_name")).to_be_focused()
 
 
 def test_labels_on_the_persons_page_do_not_run_into_their_values_at_1280(page, axe, sign_in_as, coordinator):
