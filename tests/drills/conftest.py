@@ -29,6 +29,12 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The drills make dozens of users; nobody signs in with a password here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 class WorkerKilled(BaseException):
     """What a SIGKILL looks like from inside: nothing after this line runs (not an Exception,
     so no `except Exception` on the way up can swallow it)."""
