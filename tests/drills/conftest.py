@@ -2,12 +2,14 @@
 that moves on, and a count of what the mail server got, by outbox key."""
 
 import contextlib
+import os
 import socket
 from collections import Counter
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+import redis
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -33,6 +35,28 @@ needs_postgres = pytest.mark.skipif(
 def _fast_passwords(settings):
     """The drills make dozens of users; nobody signs in with a password here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The broker that comes back: the Redis of CI (`.ci/run` exports REDIS_URL), in a database of its own.
+DRILL_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/15"
+
+
+def _redis_answers() -> bool:
+    try:
+        return bool(redis.Redis.from_url(DRILL_REDIS_URL, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+needs_redis = pytest.mark.skipif(
+    not _redis_answers(), reason=f"needs Redis at {DRILL_REDIS_URL} (REDIS_URL): the broker that comes back"
+)
+
+
+def fresh_broker_connections():
+    """Celery keeps a connection pool and a producer pool for the broker it last used."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 class WorkerKilled(BaseException):
@@ -67,12 +91,12 @@ class Broker:
             task_always_eager=False,
             broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1},
         )
-        celery_app._pool = None  # a fresh connection pool, to the stopped broker
+        fresh_broker_connections()  # to the stopped broker
 
     def restore(self):
         for key in ("broker_url", "task_always_eager", "broker_transport_options"):
             celery_app.conf.changes.pop(key, None)  # back to what the Django settings say
-        celery_app._pool = None
+        fresh_broker_connections()
         broker_pause.reset()  # the web process's pause after a failed publish is over
 
 

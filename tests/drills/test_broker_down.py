@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.enums import Role
+from config.celery import app as celery_app
 from matching import services as matching
 from matching.enums import InquiryStatus
 from matching.models import Inquiry
@@ -23,7 +24,7 @@ from registry.models import ExperienceResource
 from requests_app.enums import JoinStatus, RequestStatus
 from requests_app.models import UnitJoinRequest, UnitRequest
 from tests.conftest import sign_in
-from tests.drills.conftest import sent_per_key
+from tests.drills.conftest import DRILL_REDIS_URL, fresh_broker_connections, needs_redis, sent_per_key
 from tests.factories import UserFactory, active_resource, request_at
 from tests.registry.test_application import application
 from tests.requests_app.test_form import form_data
@@ -124,3 +125,58 @@ def test_without_the_pause_each_mail_costs_one_refused_connection_never_a_retry_
     assert deliver_pending_emails() == 0
     assert set(sent_per_key().values()) == {1}
     assert len(mail.outbox) == 12
+
+
+# --- the broker comes back for real (Redis) --------------------------------------------------
+
+
+@needs_redis
+def test_when_redis_is_back_a_queued_task_and_the_sweep_together_send_each_mail_once(
+    unit, unit_staff, broker, settings, django_capture_on_commit_callbacks
+):
+    """After the outage new mails are published to the real broker, and beat's sweep may reach
+    them before the worker does: the worker's task then finds the mail sent and sends nothing."""
+    settings.BROKER_RETRY_SECONDS = 3600
+    staff = sign_in(Client(), unit_staff)
+    broker.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            staff.post("/verksamhet/forfragningar/ny/", form_data(unit, title=f"Under avbrottet {n}", token=str(uuid.uuid4())))
+    during = OutboundEmail.objects.count()
+    assert broker.publishes.call_count == 1
+
+    queue = f"drill-{uuid.uuid4().hex}"
+    broker.restore()
+    celery_app.conf.update(broker_url=DRILL_REDIS_URL, task_always_eager=False, task_default_queue=queue)
+    fresh_broker_connections()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            for n in range(5):
+                staff.post("/verksamhet/forfragningar/ny/", form_data(unit, title=f"Efteråt {n}", token=str(uuid.uuid4())))
+        after = OutboundEmail.objects.count() - during
+        assert broker.publishes.call_count == 1 + after  # every new mail published, none refused
+
+        assert deliver_pending_emails() == during + after  # beat's sweep gets there first
+        assert deliver_pending_emails() == 0
+        tasks = 0
+        with celery_app.connection_for_read() as conn:
+            inbox = conn.SimpleQueue(queue)
+            try:
+                while True:  # the worker, back too, runs what the broker kept
+                    message = inbox.get(timeout=1)
+                    args, kwargs, _embed = message.decode()
+                    celery_app.tasks[message.headers["task"]](*args, **kwargs)
+                    message.ack()
+                    tasks += 1
+            except inbox.Empty:
+                pass
+            inbox.queue.delete()
+            inbox.close()
+        assert tasks == after
+    finally:
+        for key in ("broker_url", "task_always_eager", "task_default_queue"):
+            celery_app.conf.changes.pop(key, None)
+        fresh_broker_connections()
+
+    assert len(mail.outbox) == during + after
+    assert set(sent_per_key().values()) == {1}
