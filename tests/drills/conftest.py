@@ -26,9 +26,9 @@ from registry.taxonomies import CONTRIBUTION_TYPES, ENGLISH_NAMES, EXPERIENCE_AR
 
 CLOSED_PORT = 9  # nobody listens on "discard" on loopback: a broker that is down
 
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL): concurrent transactions and server-side kills"
-)
+
+def needs_postgres(why: str):
+    return pytest.mark.skipif(connection.vendor != "postgresql", reason=f"needs PostgreSQL (DATABASE_URL): {why}")
 
 
 @pytest.fixture(autouse=True)

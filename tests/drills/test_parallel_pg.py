@@ -25,7 +25,11 @@ from tests.drills.conftest import ensure_reference_data, needs_postgres
 from tests.requests_app.test_concurrency_pg import run_together
 from tests.requests_app.test_form import form_data
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), needs_postgres]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    needs_postgres("concurrent transactions (SQLite serialises writers)"),
+]
 
 SUBMITS = 50
 

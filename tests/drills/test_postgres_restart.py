@@ -27,7 +27,11 @@ from tests.conftest import sign_in
 from tests.drills.conftest import ensure_reference_data, needs_postgres
 from tests.requests_app.test_form import form_data
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), needs_postgres]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    needs_postgres("cuts the app's connections server-side"),
+]
 
 NEW = "/verksamhet/forfragningar/ny/"
 CUT = (OperationalError, InterfaceError)
