@@ -7,6 +7,7 @@ import socket
 from collections import Counter
 from datetime import timedelta
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -38,7 +39,7 @@ def _fast_passwords(settings):
 
 
 # The broker that comes back: the Redis of CI (`.ci/run` exports REDIS_URL), in a database of its own.
-DRILL_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/15"
+DRILL_REDIS_URL = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))._replace(path="/15").geturl()
 
 
 def _redis_answers() -> bool:
