@@ -74,7 +74,7 @@ def test_after_a_restart_the_next_request_succeeds_on_a_new_connection(client, u
     assert served(lambda: client.get("/verksamhet/")).status_code == 200
     before = backend_pid()
 
-    assert restart_postgres() == 1
+    assert restart_postgres() >= 1  # the app's connection (and any other to this database)
 
     assert served(lambda: client.get("/verksamhet/")).status_code == 200
     assert backend_pid() != before
