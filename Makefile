@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint check messages clean
+.PHONY: run test lint check messages clean load
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ check: $(STAMP)
 	LB_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=lb.example.se \
 		PAYOUT_ENCRYPTION_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# The load test (bench/README.md): gunicorn with the production settings on loopback, Locust
+# (in its own .venv-load) headless. LOAD_USERS=50 LOAD_TIME=2m make load for a short run.
+load: $(STAMP)
+	./bench/load.sh
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
