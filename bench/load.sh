@@ -60,7 +60,7 @@ rm -f "$OUT/mail/"*
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
-	curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/" && break
+	curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/" 2>/dev/null && break
 	sleep 1
 done
 
