@@ -5,7 +5,7 @@
 #   LOAD_USERS (200)  LOAD_TIME (10m)  LOAD_SPAWN_RATE (5/s)  LOAD_PORT (8765)
 #   LOAD_DATABASE_URL (postgres://postgres@127.0.0.1:5432/lb_load_bench; its name must contain "bench")
 #   LOAD_REDIS (redis://127.0.0.1:6379): database 12 is the cache (emptied before each run), 13 the broker
-#   LOAD_WORKERS (2 × CPUs + 1)  LOAD_P95_MS (300)
+#   LOAD_WORKERS (2 × CPUs + 1)  LOAD_P95_MS (300)  LOAD_REBUILD=1 (seed the database afresh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,7 +48,7 @@ export EMAIL_URL="filemail:///$PWD/$OUT/mail" # four slashes: an absolute path
 export MEDIA_ROOT="$PWD/$OUT/media"
 export LOG_LEVEL=WARNING
 
-.venv/bin/python bench/load_seed.py --out "$OUT/fixtures.json"
+.venv/bin/python bench/load_seed.py --out "$OUT/fixtures.json" ${LOAD_REBUILD:+--rebuild}
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0
 .venv/bin/python manage.py check --deploy --fail-level WARNING
 
