@@ -56,7 +56,7 @@ redis-cli -u "$REDIS/12" flushdb >/dev/null # rate-limit counters of an earlier 
 rm -f "$OUT/mail/"*
 
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-	--access-logfile - --access-logformat '%(s)s %(m)s %(U)s %(M)sms' >"$OUT/gunicorn.log" 2>&1 &
+	--no-control-socket --access-logfile - --access-logformat '%(s)s %(m)s %(U)s %(M)sms' >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
