@@ -45,4 +45,4 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) .venv-load var
