@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint check bandit messages clean
+.PHONY: run test lint check bandit messages clean load
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,14 @@ check: $(STAMP)
 bandit: $(STAMP)
 	$(VENV)/bin/bandit -c pyproject.toml -r . -lll
 
+# The load test (bench/README.md): gunicorn with the production settings on loopback, Locust
+# (in its own .venv-load) headless. LOAD_USERS=50 LOAD_TIME=2m make load for a short run.
+load: $(STAMP)
+	./bench/load.sh
+
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) .venv-load var
