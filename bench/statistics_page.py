@@ -147,6 +147,18 @@ def build(args: argparse.Namespace) -> None:
         FROM assignments_assignment a""",
     )
     step(
+        "fee lines (one per held session, mileage for a fifth)",
+        """INSERT INTO compensation_feeline (cost_centre, kind, on_date, quantity, amount_ore, explanation, status,
+            reason, created_at, assignment_id, resource_id, session_id, unit_id)
+        SELECT u.cost_centre, k.kind, s.date, 1, CASE WHEN k.kind = 'fee' THEN 180000 ELSE 12500 END,
+            'Arvode enligt ersättningsmodell', CASE WHEN a.id % 3 = 0 THEN 'computed' ELSE 'approved' END,
+            '', a.done_at, a.id, a.resource_id, s.id, u.id
+        FROM assignments_session s JOIN assignments_assignment a ON a.id = s.assignment_id
+        JOIN requests_app_unitrequest r ON r.id = a.request_id JOIN requests_app_careunit u ON u.id = r.unit_id
+        CROSS JOIN (VALUES ('fee'), ('mileage_tax_free')) k(kind)
+        WHERE a.status = 'done' AND s.outcome IN ('held', 'other_length') AND (k.kind = 'fee' OR a.id % 5 = 0)""",
+    )
+    step(
         "evaluations (a tenth of the done assignments, both sides)",
         """INSERT INTO evaluations_evaluation (respondent, recipient_name, recipient_email, nonce, sent_at, closes_at,
             submitted_at, quote_allowed, assignment_id, question_set_id)

@@ -4,10 +4,14 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from compensation.enums import LineKind
+from compensation.models import FeeLine
 from insights import figures
 from insights.disclosure import shown, suppressed_label
 from requests_app.enums import RequestStatus
@@ -84,18 +88,86 @@ def _grow(unit, n):
         AssignmentFactory(request=request, status="done", done_at=request.submitted_at)
 
 
+def _pay(unit, n):
+    """n fee lines billed to the unit, each for another person."""
+    for _ in range(n):
+        assignment = AssignmentFactory(request=request_at(RequestStatus.MATCHED, unit=unit), status="done")
+        FeeLine.objects.create(
+            assignment=assignment,
+            resource=assignment.resource,
+            unit=unit,
+            cost_centre=unit.cost_centre,
+            kind=LineKind.FEE,
+            on_date=timezone.localdate(),
+            amount_ore=180_000,
+            explanation="Arvode",
+        )
+
+
 def test_the_page_runs_the_same_queries_at_one_and_many_rows(client, coordinator, login):
     login(client, coordinator)
     unit = CareUnitFactory(name="Diabetesmottagningen")
     _grow(unit, 1)
+    _pay(unit, 1)
     figures.refresh()
     one = _count_queries(client)
     one_unit = _count_queries(client, unit=unit.pk)
     one_organisation = _count_queries(client, organisation=unit.organisation)
     _grow(unit, 12)
+    _pay(unit, 6)
     for i in range(4):
-        _grow(CareUnitFactory(name=f"Enhet {i}", organisation=f"Org {i}"), 3)
-    figures.refresh()
-    assert _count_queries(client) == one == 19
+        other = CareUnitFactory(name=f"Enhet {i}", organisation=f"Org {i}")
+        _grow(other, 3)
+        _pay(other, 2)
+    figures.refresh()  # a new refresh: the cached pages are not used
+    assert _count_queries(client) == one == 22
     assert _count_queries(client, unit=unit.pk) == one_unit
-    assert _count_queries(client, organisation=unit.organisation) == one_organisation == 19
+    assert _count_queries(client, organisation=unit.organisation) == one_organisation == 22
+
+
+def test_a_second_view_is_served_from_the_cache_until_the_figures_are_counted_again(client, coordinator, login):
+    login(client, coordinator)
+    unit = CareUnitFactory(name="Diabetesmottagningen")
+    for _ in range(5):
+        request_at(RequestStatus.IN_TRIAGE, unit=unit)
+    figures.refresh()
+    first = client.get(reverse("insights:statistics")).content.decode()
+    assert '<th scope="row">Inkomna förfrågningar</th><td>5</td>' in first
+    cold = _count_queries(client, organisation=unit.organisation)
+    warm = _count_queries(client, organisation=unit.organisation)
+    assert (cold, warm) == (22, 10)  # the figures, names, questions, fees and quotes are not read again
+    for _ in range(3):
+        request_at(RequestStatus.IN_TRIAGE, unit=unit)
+    # until the figures are counted again the page shows what was counted (and says when)
+    assert "<td>5</td>" in client.get(reverse("insights:statistics")).content.decode().split("Inkomna förfrågningar</th>")[1][:12]
+    figures.refresh()
+    again = client.get(reverse("insights:statistics")).content.decode()
+    assert '<th scope="row">Inkomna förfrågningar</th><td>8</td>' in again
+    # the warm page runs the same queries whatever the rows
+    for i in range(3):
+        _grow(CareUnitFactory(name=f"Enhet {i}", organisation=unit.organisation), 4)
+    figures.refresh()
+    _count_queries(client, organisation=unit.organisation)
+    assert _count_queries(client, organisation=unit.organisation) == warm
+
+
+def test_the_cache_keeps_the_language_period_and_scope_apart(client, coordinator, login):
+    login(client, coordinator)
+    unit = CareUnitFactory(name="Diabetesmottagningen", organisation="Region Exempel")
+    other = CareUnitFactory(name="Strokeenheten", organisation="Annan region")
+    for _ in range(6):
+        request_at(RequestStatus.IN_TRIAGE, unit=unit)
+    figures.refresh()
+    year = timezone.localdate().year
+    region = client.get(reverse("insights:statistics"), {"year": year}).content.decode()
+    elsewhere = client.get(reverse("insights:statistics"), {"year": year, "organisation": other.organisation}).content.decode()
+    last_year = client.get(reverse("insights:statistics"), {"year": year - 1}).content.decode()
+    assert '<th scope="row">Inkomna förfrågningar</th><td>6</td>' in region
+    assert '<th scope="row">Inkomna förfrågningar</th><td>0</td>' in elsewhere
+    assert '<th scope="row">Inkomna förfrågningar</th><td>0</td>' in last_year
+    # the CSV links in the cached HTML carry the period and scope they were drawn for
+    assert f"forfragningar.csv?year={year}&amp;organisation=Annan+region" in elsewhere
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("insights:statistics"), {"year": year}).content.decode()
+    assert '<th scope="row">Requests received</th><td>6</td>' in english
+    assert "Inkomna förfrågningar" not in english
