@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -171,3 +172,33 @@ def test_the_cache_keeps_the_language_period_and_scope_apart(client, coordinator
     english = client.get(reverse("insights:statistics"), {"year": year}).content.decode()
     assert '<th scope="row">Requests received</th><td>6</td>' in english
     assert "Inkomna förfrågningar" not in english
+
+
+def test_every_table_has_its_csv_and_every_chart_is_an_accessible_svg(client, coordinator, login):
+    unit = CareUnitFactory(name="Diabetesmottagningen")
+    _grow(unit, 6)
+    _pay(unit, 6)
+    figures.refresh()
+    login(client, coordinator)
+    html = client.get(reverse("insights:statistics")).content.decode()
+    slugs = re.findall(r'<h3 id="table-([a-z0-9-]+)"', html)
+    assert {"forfragningar", "bank-status", "efterfragan", "utvarderingar", "arvoden-verksamhet"} <= set(slugs)
+    for slug in slugs:
+        link = f"/samordning/statistik/{slug}.csv?year={timezone.localdate().year}"
+        assert link in html, slug
+        response = client.get(link)
+        assert response.status_code == 200, slug
+        header = next(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+        assert len(header) >= 2, slug
+    charts = re.findall(r"<svg[^>]*>.*?</svg>", html, flags=re.S)
+    assert len(charts) >= 10
+    for chart in charts:
+        labelled = re.search(r'role="img" aria-labelledby="([^" ]+) ([^"]+)"', chart)
+        assert labelled, chart[:200]
+        assert f'<title id="{labelled[1]}">' in chart and f'<desc id="{labelled[2]}">' in chart
+        assert "<script" not in chart and "style=" not in chart
+    # each chart is followed by its table of numbers
+    assert all(
+        re.search(r"</figure>\s*<div class=\"table-responsive\">\s*<table", part)
+        for part in html.split('<figure class="mb-2">')[1:]
+    )

@@ -369,6 +369,9 @@ def test_finance_sees_totals_only(world, client, finance, login):
         assert health not in html
     slugs = [t.slug for s in finance_sections(Period.year(YEAR), Scope()) for t in s.tables]
     assert slugs == ["totaler", "arvoden", "arvoden-verksamhet", "arvoden-kostnadsstalle"]
+    # nor through the CSV links: the coordinators' tables are not finance's
+    for slug in ("bank-omraden", "bank-kommun", "efterfragan", "utvarderingar"):
+        assert client.get(reverse("insights:finance_csv", args=[slug]), {"year": YEAR}).status_code == 404, slug
     assert client.get(reverse("insights:statistics")).status_code == 403
 
 
