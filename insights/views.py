@@ -7,8 +7,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,8 +14,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.audit import log_action
-from insights import cache as cached_page
-from insights import selectors
+from insights import pages, selectors
 from insights.figures import Window
 from insights.forms import PeriodForm, ReportForm
 from insights.models import ReportStatus, YearlyReport
@@ -33,22 +30,9 @@ def _period_and_scope(request):
     return form, Period.year(timezone.localdate().year), Scope()
 
 
-def _page(request, page, build, csv_url):
+def _page(request, page):
     form, period, scope = _period_and_scope(request)
     refreshed_at = selectors.last_refresh()
-
-    def render_body() -> str:
-        sections = build(period, scope, selectors.load(period, scope, refreshed_at=refreshed_at))
-        quotes = allowed_quotes(Window(unit=scope.unit, start=period.start, end=period.end)) if page == "statistics" else []
-        body = {
-            "sections": sections,
-            "quotes": quotes,
-            "query": selectors.canonical_query(period, scope),
-            # one reverse for all the tables' CSV links: /…/statistik/<slug>.csv
-            "csv_base": reverse(csv_url, args=["x"])[: -len("x.csv")],
-        }
-        return render_to_string(f"insights/_{page}_body.html", body)
-
     return render(
         request,
         f"insights/{page}.html",
@@ -58,7 +42,7 @@ def _page(request, page, build, csv_url):
             "scope": scope,
             "refreshed_at": refreshed_at,
             # Drawn once per period, scope and refresh, then served from the cache (insights.cache).
-            "body": mark_safe(cached_page.rendered(page, period, scope, refreshed_at, render_body)),
+            "body": mark_safe(pages.body(page, period, scope, refreshed_at)),
         },
         status=200 if not form.errors else 400,
     )
@@ -66,12 +50,12 @@ def _page(request, page, build, csv_url):
 
 @permission_required("insights.view_statistics", raise_exception=True)
 def statistics(request):
-    return _page(request, "statistics", selectors.coordinator_sections, "insights:statistics_csv")
+    return _page(request, "statistics")
 
 
 @permission_required("insights.view_finance_statistics", raise_exception=True)
 def finance_statistics(request):
-    return _page(request, "finance_statistics", selectors.finance_sections, "insights:finance_csv")
+    return _page(request, "finance_statistics")
 
 
 def _csv(request, build, slug):

@@ -202,3 +202,25 @@ def test_every_table_has_its_csv_and_every_chart_is_an_accessible_svg(client, co
         re.search(r"</figure>\s*<div class=\"table-responsive\">\s*<table", part)
         for part in html.split('<figure class="mb-2">')[1:]
     )
+
+
+def test_the_beat_refresh_draws_this_years_pages_so_the_first_view_is_cached(client, coordinator, login):
+    from insights.tasks import refresh_figures
+
+    unit = CareUnitFactory(name="Diabetesmottagningen")
+    for _ in range(6):
+        request_at(RequestStatus.IN_TRIAGE, unit=unit)
+    refresh_figures()
+    login(client, coordinator)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("insights:finance_statistics")).status_code == 200
+    assert not any("insights_figure" in q["sql"] or "compensation_feeline" in q["sql"] for q in ctx.captured_queries)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("insights:statistics")).status_code == 200
+    read = " ".join(q["sql"] for q in ctx.captured_queries)
+    # neither the figures, the fees nor the quotes are read: the refresh drew the page
+    for table in ("insights_figure", "compensation_feeline", "evaluations_answer", "evaluations_question"):
+        assert table not in read
+    assert len(ctx.captured_queries) == 11  # signing in, the refresh time and the form's menus
+    html = client.get(reverse("insights:statistics")).content.decode()
+    assert '<th scope="row">Inkomna förfrågningar</th><td>6</td>' in html
