@@ -6,7 +6,9 @@ costs. Nothing about the people but how many were paid: no names, no areas, no h
 A total paid to fewer than 5 people is shown as "färre än 5", like every other figure.
 
 Three grouped reads, whatever the number of lines; the page caches the rendered section with
-the rest (see insights.cache), so at national scale they run once per refresh and scope.
+the rest (see insights.cache), so they run once per refresh, period and scope. At national scale
+they are most of the time a page takes to draw (bench/README.md); the next step would be to keep
+the sums in the summary table like the other figures.
 """
 
 from django.db.models import Count, Q, Sum
