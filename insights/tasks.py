@@ -29,7 +29,10 @@ def refresh_figures() -> int:
         return 0
     try:
         state = figures.refresh()
-        pages.warm(state.finished_at)
+        try:
+            pages.warm(state.finished_at)
+        except Exception:  # the figures are counted; a page that fails to draw is drawn on its first view
+            logger.exception("Drawing the statistics pages into the cache failed")
         return state.rows
     finally:
         cache.delete(REFRESH_LOCK)

@@ -224,3 +224,16 @@ def test_the_beat_refresh_draws_this_years_pages_so_the_first_view_is_cached(cli
     assert len(ctx.captured_queries) == 11  # signing in, the refresh time and the form's menus
     html = client.get(reverse("insights:statistics")).content.decode()
     assert '<th scope="row">Inkomna förfrågningar</th><td>6</td>' in html
+
+
+def test_a_page_that_fails_to_draw_after_the_refresh_does_not_undo_the_refresh(monkeypatch):
+    from insights import pages
+    from insights.models import Refresh
+    from insights.tasks import refresh_figures
+
+    def broken(_refreshed_at):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(pages, "warm", broken)
+    refresh_figures()
+    assert Refresh.objects.count() == 1
