@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from insights.amounts import Kronor
+
 
 def is_number(value) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    return isinstance(value, int | float | Decimal | Kronor) and not isinstance(value, bool)
 
 
 BAR_HEIGHT = 22
@@ -47,12 +49,13 @@ class Chart:
 
 
 def bar_chart(title: str, points: list[tuple[str, object]]) -> Chart:
-    numbers = [v for _label, v in points if is_number(v)]
-    top = max(numbers, default=0) or 1
+    numbers = [float(v) for _label, v in points if is_number(v)]
+    top = max(numbers, default=0)
+    top = top if top > 0 else 1  # nothing positive to scale by (all zero, or only reversals)
     bars = []
     for i, (label, value) in enumerate(points):
         y = i * (BAR_HEIGHT + GAP)
-        width = round(BAR_WIDTH * float(value) / float(top)) if is_number(value) else 0
+        width = round(BAR_WIDTH * float(value) / top) if is_number(value) else 0
         short = label if len(label) <= 32 else label[:31] + "…"
         bars.append(Bar(label=short, value=value, y=y, width=width, text_y=y + BAR_HEIGHT - 6))
     description = _("Stapeldiagram. Siffrorna finns i tabellen under diagrammet.")

@@ -44,7 +44,8 @@ def context(yearly_report: YearlyReport) -> dict:
         "report": yearly_report,
         "region": settings.REGION_NAME,
         "results": results,
-        "year_sections": [s for s in sections if s.slug != "utvarderingar"],
+        # Fees are for finance and the coordinators' page, not part of Kalmar's follow-up.
+        "year_sections": [s for s in sections if s.slug not in ("utvarderingar", "arvoden")],
         "surveys": surveys,
         "improvements": [line.strip() for line in yearly_report.improvements.splitlines() if line.strip()],
         "today": timezone.localdate(),

@@ -4,9 +4,9 @@ Each hook is a callable (*, period, scope, data) -> list[insights.selectors.Sect
 in the app's AppConfig.ready(). Every number in its tables must go through
 insights.disclosure.shown() (Table.add does that).
 
-FINANCE_SECTIONS is where compensation plugs in "fees per unit and cost centre (totals only)":
-it shows on the finance page and, for coordinators, on the statistics page too. It is empty
-until compensation is merged (see README, "Statistik").
+FINANCE_SECTIONS are shown on the finance page and, for coordinators, on the statistics page
+too. The fees per unit and cost centre are not a hook: insights reads compensation directly
+(insights/fees.py).
 """
 
 COORDINATOR_SECTIONS: list = []

@@ -3,8 +3,9 @@
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from evaluations.enums import QuestionKind, Respondent
 from evaluations.models import Question
 from insights import figures
 from insights.disclosure import THRESHOLD, shown
+from insights.fees import fee_tables
 from insights.figures import Window
 from insights.models import Figure, Refresh
 from insights.sections import COORDINATOR_SECTIONS, FINANCE_SECTIONS
@@ -92,11 +94,34 @@ class Figures:
         return sum(self.by(metric).values())
 
 
-def load(period: Period, scope: Scope) -> Figures:
+def last_refresh():
+    """When the summary figures were last counted (None before the first refresh)."""
+    refresh = Refresh.objects.order_by("-finished_at").first()
+    return refresh.finished_at if refresh else None
+
+
+def canonical_query(period: Period, scope: Scope) -> str:
+    """The query string that shows this period and scope, for links inside the cached HTML."""
+    params = {}
+    if period.whole_year is not None:
+        params["year"] = period.whole_year
+    elif period.start:
+        last = period.end - timedelta(days=1)
+        params["from_month"], params["to_month"] = f"{period.start:%Y-%m}", f"{last:%Y-%m}"
+    if scope.unit:
+        params["unit"] = scope.unit.pk
+    elif scope.organisation:
+        params["organisation"] = scope.organisation
+    return urlencode(params)
+
+
+_UNREAD = object()
+
+
+def load(period: Period, scope: Scope, *, refreshed_at=_UNREAD) -> Figures:
     """Three reads from the summary table (a single unit is counted live instead)."""
     result = Figures()
-    refresh = Refresh.objects.order_by("-finished_at").first()
-    result.refreshed_at = refresh.finished_at if refresh else None
+    result.refreshed_at = last_refresh() if refreshed_at is _UNREAD else refreshed_at
     window = Window(unit=scope.unit, start=period.start, end=period.end)
     if scope.unit:
         for _group, _month, metric, key, value in figures.collect(window):
@@ -342,6 +367,15 @@ class Section:
     note: str = ""
 
 
+def fee_section(period: Period, scope: Scope) -> Section:
+    return Section(
+        "arvoden",
+        _("Arvoden och ersättningar"),
+        fee_tables(period, scope),
+        _("Alla ersättningsrader med datum i perioden, attesterade eller inte; rättelser är räknade. Belopp i kronor."),
+    )
+
+
 def coordinator_sections(period: Period, scope: Scope, data: Figures | None = None) -> list[Section]:
     data = data or load(period, scope)
     sections = [
@@ -350,6 +384,7 @@ def coordinator_sections(period: Period, scope: Scope, data: Figures | None = No
         Section("insatser", _("Insatser och timmar"), [*contribution_tables(data), spread_table(data)]),
         Section("tackning", _("Efterfrågan och täckning"), [coverage_table(data)]),
         Section("utvarderingar", _("Utvärderingar"), evaluation_tables(data)),
+        fee_section(period, scope),
     ]
     for hook in [*COORDINATOR_SECTIONS, *FINANCE_SECTIONS]:
         sections.extend(hook(period=period, scope=scope, data=data))
@@ -364,7 +399,7 @@ def finance_sections(period: Period, scope: Scope, data: Figures | None = None) 
     totals.add(_("Insatser"), data.total("ins.total"))
     hours = (Decimal(data.total("ins.hours100")) / 100).quantize(Decimal("0.1"))
     totals.add(_("Timmar"), hours, base=data.total("ins.total"), derived=(0,))
-    sections = [Section("totaler", _("Totaler"), [totals])]
+    sections = [Section("totaler", _("Totaler"), [totals]), fee_section(period, scope)]
     for hook in FINANCE_SECTIONS:
         sections.extend(hook(period=period, scope=scope, data=data))
     return sections

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from insights.amounts import Kronor
 from insights.charts import bar_chart
 from insights.disclosure import shown
 
@@ -55,6 +56,8 @@ class Table:
 
 
 def _csv_value(value):
+    if isinstance(value, Kronor):
+        return value.csv
     if isinstance(value, float | Decimal):
         return str(value).replace(".", ",")
     return str(value)

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from insights import figures, report
+from insights import figures, pages, report
 from insights.models import ReportStatus, YearlyReport
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,12 @@ def refresh_figures() -> int:
         logger.info("A refresh of the figures is already running; this one is skipped")
         return 0
     try:
-        return figures.refresh().rows
+        state = figures.refresh()
+        try:
+            pages.warm(state.finished_at)
+        except Exception:  # the figures are counted; a page that fails to draw is drawn on its first view
+            logger.exception("Drawing the statistics pages into the cache failed")
+        return state.rows
     finally:
         cache.delete(REFRESH_LOCK)
 

@@ -7,14 +7,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.audit import log_action
-from insights import selectors
+from insights import pages, selectors
 from insights.figures import Window
 from insights.forms import PeriodForm, ReportForm
 from insights.models import ReportStatus, YearlyReport
@@ -30,25 +30,19 @@ def _period_and_scope(request):
     return form, Period.year(timezone.localdate().year), Scope()
 
 
-def _page(request, template, build, csv_url):
+def _page(request, page):
     form, period, scope = _period_and_scope(request)
-    data = selectors.load(period, scope)
-    sections = build(period, scope, data)
+    refreshed_at = selectors.last_refresh()
     return render(
         request,
-        template,
+        f"insights/{page}.html",
         {
             "form": form,
             "period": period,
             "scope": scope,
-            "sections": sections,
-            "refreshed_at": data.refreshed_at,
-            "query": request.GET.urlencode(),
-            # one reverse for all the tables' CSV links: /…/statistik/<slug>.csv
-            "csv_base": reverse(csv_url, args=["x"])[: -len("x.csv")],
-            "quotes": allowed_quotes(Window(unit=scope.unit, start=period.start, end=period.end))
-            if template.endswith("statistics.html")
-            else [],
+            "refreshed_at": refreshed_at,
+            # Drawn once per period, scope and refresh, then served from the cache (insights.cache).
+            "body": mark_safe(pages.body(page, period, scope, refreshed_at)),
         },
         status=200 if not form.errors else 400,
     )
@@ -56,12 +50,12 @@ def _page(request, template, build, csv_url):
 
 @permission_required("insights.view_statistics", raise_exception=True)
 def statistics(request):
-    return _page(request, "insights/statistics.html", selectors.coordinator_sections, "insights:statistics_csv")
+    return _page(request, "statistics")
 
 
 @permission_required("insights.view_finance_statistics", raise_exception=True)
 def finance_statistics(request):
-    return _page(request, "insights/finance_statistics.html", selectors.finance_sections, "insights:finance_csv")
+    return _page(request, "finance_statistics")
 
 
 def _csv(request, build, slug):

@@ -119,6 +119,14 @@ def test_nothing_is_listed_when_all_is_well(db):
     assert listed() == {kind: [] for kind in FollowUpKind.values}
 
 
+def test_a_rating_of_three_is_not_low(db):
+    _, unit_eval, resource_eval = evaluated()
+    services.submit(unit_eval, answers={"overall": 3, "benefit": 3}, quote_allowed=False, via="link")
+    assert listed()[FollowUpKind.LOW_RATING] == []
+    services.submit(resource_eval, answers={"overall": 4, "treatment": 2}, quote_allowed=False, via="link")
+    assert listed()[FollowUpKind.LOW_RATING] == [resource_eval.pk]
+
+
 def test_a_person_who_says_no_three_more_times_after_a_follow_up_is_listed_again(coordinator, db):
     person = declined_thrice()
     services.mark_followed_up(FollowUpKind.DECLINED_THRICE, person.pk, note="Samtal", method="call", actor=coordinator)

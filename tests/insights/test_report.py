@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insights import figures
+from insights.disclosure import shown
 from insights.models import ReportStatus, YearlyReport
+from insights.report import context, render
 from insights.tasks import REFRESH_LOCK, refresh_figures, sweep_reports
 from tests.factories import request_at
 from tests.insights.world import YEAR, build
@@ -149,3 +151,18 @@ def test_a_refresh_is_skipped_while_another_runs():
     cache.delete(REFRESH_LOCK)
     refresh_figures()
     assert cache.get(REFRESH_LOCK) is None
+
+
+def test_the_report_counts_since_the_start_and_draws_the_surveys(world, coordinator):
+    report = YearlyReport.objects.create(year=YEAR, created_by=coordinator, quotes=[])
+    text = " ".join(pdf_text(render(report)).split())
+    # since the start: every request ever submitted, every contribution, the people in the bank now
+    in_bank = sum(p.status in ("active", "paused") for p in world.people)
+    done = sum(1 for _a, done_at, _s in world.assignments if done_at is not None)
+    assert f"{shown(in_bank)} personer finns med i banken" in text
+    assert f"{shown(len(world.requests))} registrerade förfrågningar" in text
+    assert f"{shown(done)} insatser av personer i banken" in text
+    # the surveys come with their charts, as images with a text alternative
+    surveys = context(report)["surveys"]
+    assert surveys and all(t.chart_uri.startswith("data:image/svg+xml;base64,") for t in surveys if t.chart)
+    assert "Enkätsvar" in text and "Arvoden och ersättningar" not in text

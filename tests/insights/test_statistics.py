@@ -1,6 +1,8 @@
 """Every figure on the statistics page against a count made independently, in Python, over the
 objects the factories built (tests/insights/world.py)."""
 
+import csv
+import io
 import math
 from collections import Counter
 from datetime import date
@@ -10,9 +12,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from compensation.enums import LineKind
 from evaluations.enums import QuestionKind, Respondent
 from evaluations.models import Question
 from insights import figures
+from insights.amounts import Kronor
 from insights.disclosure import shown
 from insights.figures import NOT_HELD
 from insights.quotes import allowed_quotes
@@ -248,6 +252,114 @@ def test_since_the_start_counts_every_year(world):
     assert rows["forfragningar"][0] == ["Inkomna förfrågningar", shown(len(world.requests))]
 
 
+def expected_fees(world, year=YEAR, unit=None, organisation=None):
+    """The fee tables counted over the lines the world made, in Python."""
+    lines = [
+        line
+        for line in world.fee_lines
+        if line.on_date.year == year
+        and (unit is None or line.unit == unit)
+        and (organisation is None or line.unit.organisation == organisation)
+    ]
+
+    def row(label, group):
+        people = len({line.resource_id for line in group})
+        fees = sum(line.amount_ore for line in group if line.kind == LineKind.FEE)
+        total = sum(line.amount_ore for line in group)
+        amounts = [shown(Kronor(v), base=people) for v in (fees, total - fees, total)]
+        return [label, shown(people), *amounts], people, total
+
+    def table(key):
+        groups = {}
+        for line in lines:
+            groups.setdefault(key(line), []).append(line)
+        rows = [row(name, group) for name, group in groups.items()]
+        small = sorted((r for r in rows if 0 < r[1] < 5), key=lambda r: r[0][0])
+        large = sorted((r for r in rows if not 0 < r[1] < 5), key=lambda r: (-r[2], r[0][0]))
+        return [r[0] for r in large + small]
+
+    return {
+        "lines": lines,
+        "arvoden-verksamhet": table(lambda line: line.unit.name),
+        "arvoden-kostnadsstalle": table(lambda line: line.cost_centre),
+        "total": row("", lines)[0][1:],
+    }
+
+
+def test_fees_per_unit_and_cost_centre_match_an_independent_count(world):
+    actual = tables()
+    expected = expected_fees(world)
+    assert actual["arvoden"] == [["hela regionen", *expected["total"]]]
+    assert actual["arvoden-verksamhet"] == expected["arvoden-verksamhet"]
+    assert actual["arvoden-kostnadsstalle"] == expected["arvoden-kostnadsstalle"]
+    # the world has what the test needs to mean something: a reversal in the year, a cost
+    # centre changed within a unit, lines from another year left out, and a withheld total
+    assert any(line.amount_ore < 0 for line in expected["lines"])
+    assert any(line.on_date.year != YEAR for line in world.fee_lines)
+    by_cost_centre = {r[0]: r for r in actual["arvoden-kostnadsstalle"]}
+    assert {"41000", "40999", world.units[2].cost_centre} <= set(by_cost_centre)
+    assert isinstance(by_cost_centre["41000"][1], int) and by_cost_centre["41000"][1] >= 5
+    assert ["Tandvårdskliniken", "färre än 5", "färre än 5", "färre än 5", "färre än 5"] in actual["arvoden-verksamhet"]
+    assert any(isinstance(r[4], Kronor) and r[4].ore >= 1_000_000 for r in actual["arvoden-verksamhet"])
+
+
+def test_fees_for_an_organisation_a_unit_and_months(world):
+    organisation = "Exempels kommun"
+    by_org = tables(scope=Scope(organisation=organisation))
+    expected = expected_fees(world, organisation=organisation)
+    assert by_org["arvoden-verksamhet"] == expected["arvoden-verksamhet"]
+    assert by_org["arvoden"] == [[organisation, *expected["total"]]]
+    unit = world.units[0]
+    by_unit = tables(scope=Scope(unit=unit))
+    assert by_unit["arvoden-kostnadsstalle"] == expected_fees(world, unit=unit)["arvoden-kostnadsstalle"]
+    months = tables(period=Period(date(YEAR, 7, 1), date(YEAR + 1, 1, 1), "2025-07–2025-12"))
+    in_months = [line for line in world.fee_lines if date(YEAR, 7, 1) <= line.on_date < date(YEAR + 1, 1, 1)]
+    people = len({line.resource_id for line in in_months})
+    assert months["arvoden"][0][1] == shown(people)
+    assert months["arvoden"][0][4] == shown(Kronor(sum(line.amount_ore for line in in_months)), base=people)
+    # after July the third unit's lines are all on its new cost centre
+    assert "40999" not in {r[0] for r in months["arvoden-kostnadsstalle"]}
+
+
+def test_fees_are_shown_in_kronor_the_swedish_way_on_the_page_and_in_the_csv(world, client, finance, login):
+    login(client, finance)
+    expected = expected_fees(world)
+    total = sum(line.amount_ore for line in expected["lines"])
+    html = client.get(reverse("insights:finance_statistics"), {"year": YEAR}).content.decode()
+    kronor, ore = divmod(total, 100)
+    grouped = f"{kronor:,}".replace(",", "\u00a0") + (f",{ore:02d}" if ore else "") + "\u00a0kr"
+    assert f"<td>{grouped}</td>" in html
+    assert "Tandvårdskliniken</th><td>färre än 5</td><td>färre än 5</td>" in html
+    assert "123\u00a0450" not in html and "1\u00a0234,50" not in html  # the small unit's amounts never appear
+    response = client.get(reverse("insights:finance_csv", args=["arvoden-verksamhet"]), {"year": YEAR})
+    rows = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+    assert rows[0] == ["Verksamhet", "Personer med ersättning", "Arvoden", "Reseersättning och andra ersättningar", "Totalt"]
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["Tandvårdskliniken"][1:] == ["färre än 5"] * 4
+    assert "2469,00" not in response.content.decode()
+    big = next(r for r in expected["arvoden-verksamhet"] if isinstance(r[4], Kronor))
+    assert by_name[big[0]][4] == f"{big[4].ore // 100},{big[4].ore % 100:02d}"
+    summary = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("insights:finance_csv", args=["arvoden"]), {"year": YEAR}).content.decode()),
+            delimiter=";",
+        )
+    )
+    assert summary[1][4] == f"{total // 100},{total % 100:02d}"
+
+
+def test_the_coordinators_see_the_fees_too_but_not_in_the_yearly_report(world, client, coordinator, login):
+    login(client, coordinator)
+    html = client.get(reverse("insights:statistics"), {"year": YEAR}).content.decode()
+    assert 'id="section-arvoden"' in html
+    assert "Arvoden och ersättningar per kostnadsställe" in html
+    from insights.models import YearlyReport
+    from insights.report import context
+
+    sections = context(YearlyReport(year=YEAR, version=1, quotes=[]))["year_sections"]
+    assert "arvoden" not in [s.slug for s in sections]
+
+
 def test_finance_sees_totals_only(world, client, finance, login):
     login(client, finance)
     response = client.get(reverse("insights:finance_statistics"), {"year": YEAR})
@@ -256,7 +368,10 @@ def test_finance_sees_totals_only(world, client, finance, login):
     for health in ("Erfarenhetsområden", '<th scope="row">Diabetes</th>', "Perspektiv", "Kommun", "Ålder"):
         assert health not in html
     slugs = [t.slug for s in finance_sections(Period.year(YEAR), Scope()) for t in s.tables]
-    assert slugs == ["totaler"]
+    assert slugs == ["totaler", "arvoden", "arvoden-verksamhet", "arvoden-kostnadsstalle"]
+    # nor through the CSV links: the coordinators' tables are not finance's
+    for slug in ("bank-omraden", "bank-kommun", "efterfragan", "utvarderingar"):
+        assert client.get(reverse("insights:finance_csv", args=[slug]), {"year": YEAR}).status_code == 404, slug
     assert client.get(reverse("insights:statistics")).status_code == 403
 
 

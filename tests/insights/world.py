@@ -9,8 +9,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assignments.enums import AssignmentStatus, SessionOutcome
+from compensation.enums import LineKind, LineStatus
+from compensation.models import FeeLine
 from evaluations.enums import QuestionKind
 from evaluations.models import Answer, Evaluation, QuestionSet
+from insights.figures import NOT_HELD
 from matching.enums import InquiryStatus
 from matching.models import Inquiry
 from registry.enums import EventKind, PerspectiveCode, ResourceStatus
@@ -38,6 +41,7 @@ class World:
     inquiries: list = field(default_factory=list)  # Inquiry
     trainings: list = field(default_factory=list)  # Event
     evaluations: list = field(default_factory=list)  # (Evaluation, {question key: Answer})
+    fee_lines: list = field(default_factory=list)  # compensation FeeLine
 
 
 STATUS_MIX = [ResourceStatus.ACTIVE] * 6 + [
@@ -168,7 +172,71 @@ def build(seed: int = 12, people: int = 40, requests: int = 60) -> World:
         cancelled_at=timezone.now(),
     )
     assert cancelled.cancelled_at
+    pay(world, random.Random(seed + 1))
     return world
+
+
+def pay(world: World, rnd: random.Random) -> None:
+    """Fee lines as compensation makes them: one fee per session held, mileage for some, and a
+    reversal. The first two units share a cost centre; the third changed its cost centre in July;
+    a fourth unit was billed for two people only (a total that must be withheld)."""
+    held = [(a, s) for a, done_at, sessions in world.assignments if done_at for s in sessions if s.outcome not in NOT_HELD]
+    for assignment, session in held:
+        unit = assignment.request.unit
+        cost_centre = unit.cost_centre
+        if unit in world.units[:2]:
+            cost_centre = "41000"  # the hospital's two clinics bill one cost centre
+        elif session.date < date(YEAR, 7, 1):
+            cost_centre = "40999"
+        status = rnd.choice([LineStatus.COMPUTED, LineStatus.APPROVED])
+        kinds = [(LineKind.FEE, rnd.choice([90_000, 180_000]))]
+        if rnd.random() < 0.3:
+            kinds.append((LineKind.MILEAGE_TAX_FREE, rnd.randint(1, 400) * 250))
+        for kind, amount in kinds:
+            world.fee_lines.append(
+                FeeLine.objects.create(
+                    assignment=assignment,
+                    session=session,
+                    resource=assignment.resource,
+                    unit=unit,
+                    cost_centre=cost_centre,
+                    kind=kind,
+                    on_date=session.date,
+                    amount_ore=amount,
+                    explanation="Arvode enligt ersättningsmodell 2025",
+                    status=status,
+                )
+            )
+    first = next(line for line in world.fee_lines if line.on_date.year == YEAR and line.kind == LineKind.FEE)
+    world.fee_lines.append(
+        FeeLine.objects.create(
+            assignment=first.assignment,
+            resource=first.resource,
+            unit=first.unit,
+            cost_centre=first.cost_centre,
+            kind=first.kind,
+            on_date=first.on_date,
+            amount_ore=-first.amount_ore,
+            explanation="Rättelse",
+            reverses=first,
+            reason="Fel tillfälle",
+        )
+    )
+    small = CareUnitFactory(name="Tandvårdskliniken", organisation="Exempels kommun", cost_centre="47000")
+    two = list({a.resource_id: a for a, _s in held}.values())[:2]  # two different people
+    for assignment in two:
+        world.fee_lines.append(
+            FeeLine.objects.create(
+                assignment=assignment,
+                resource=assignment.resource,
+                unit=small,
+                cost_centre=small.cost_centre,
+                kind=LineKind.FEE,
+                on_date=date(YEAR, 6, 1),
+                amount_ore=123_450,
+                explanation="Arvode",
+            )
+        )
 
 
 QUOTES = [
