@@ -211,6 +211,28 @@ def test_whoever_removed_the_session_is_not_told_and_drafts_tell_nobody(chosen, 
     assert mails[resource_user.email].attachments == []  # no calendar sent yet, so none to correct
 
 
+def test_a_project_group_meeting_six_times_is_one_assignment_with_six_sessions(chosen, unit_staff):
+    first = chosen.sessions.get()
+    for week in range(1, 6):
+        add_session(
+            chosen,
+            {
+                "date": first.date + timedelta(weeks=week),
+                "starts_at": time(13),
+                "ends_at": time(15),
+                "mode": SessionMode.DIGITAL,
+                "link": "https://mote.regionexempel.se/projektgrupp",
+            },
+            actor=unit_staff,
+        )
+    to_signing(chosen, unit_staff)
+    content = current_agreement(chosen).content
+    assert len(content["sessions"]) == 6
+    assert [s["date"] for s in content["sessions"]] == [(first.date + timedelta(weeks=w)).isoformat() for w in range(6)]
+    assert content["digital"] is True
+    assert chosen.agreements.count() == 1  # one agreement for the whole group's work
+
+
 def test_a_finished_assignment_cannot_be_changed(chosen, unit_staff, coordinator):
     cancel(chosen, actor=coordinator, party=Party.COORDINATOR, reason="Blev inte av")
     with pytest.raises(AssignmentError, match="avslutat"):

@@ -10,6 +10,7 @@ import subprocess
 from xml.etree import ElementTree
 
 import pytest
+import segno
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -25,7 +26,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from assignments import tasks
-from assignments.documents import receivers, services
+from assignments.documents import receivers, render, services
 from assignments.models import Agreement, AgreementDocument
 from assignments.seal import validate_seal
 from assignments.signals import agreement_signed
@@ -108,6 +109,16 @@ def test_the_pdf_holds_every_field_in_swedish():
     assert first.date.strftime("%Y") in text
     for signature in agreement.signatures.all():
         assert timezone.localtime(signature.signed_at).strftime("%H:%M") in text
+
+
+def test_the_signature_page_has_a_qr_code_to_the_verification_page():
+    agreement = signed_agreement()
+    reference = "OK-7K3Q-X9MP-2RTD"
+    html = render.render_html(agreement, reference=reference)
+    url = f"https://lb.regionexempel.se/kontrollera-overenskommelse/?referens={reference}"
+    expected = segno.make(url, error="m")
+    assert expected.svg_inline(scale=3, border=0, omitsize=False) in html
+    assert segno.make(render.verification_url(reference), error="m") == expected
 
 
 def test_the_pdf_is_a4_tagged_and_pdfa():
