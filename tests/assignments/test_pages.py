@@ -12,9 +12,9 @@ from assignments.enums import AssignmentStatus
 from assignments.models import Agreement, Signature
 from assignments.services import current_agreement, update_agreement
 from assignments.urls import urlpatterns
+from notifications.models import OutboundEmail
 from tests.assignments.conftest import make_chosen
 from tests.assignments.factories import AssignmentFactory, SessionFactory
-from notifications.models import OutboundEmail
 from tests.assignments.factories_documents import use_test_seal
 from tests.assignments.helpers import last_code, sign_as, to_signed, to_signing
 from tests.factories import CareUnitFactory, Role, UserFactory
