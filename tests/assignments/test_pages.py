@@ -234,12 +234,21 @@ def test_the_units_request_page_shows_each_assignment_and_its_next_step(
     assert chosen.reference in text
 
 
-def test_the_unit_reports_and_the_person_confirms(client, login, resource_user, unit_staff, coordinator, chosen):
+def test_the_unit_reports_and_the_person_confirms(client, login, resource_user, unit_staff, coordinator, chosen, settings):
     to_signed(chosen, unit_staff, resource_user, coordinator)
     session = chosen.sessions.get()
     login(client, unit_staff)
     url = f"/verksamhet/uppdrag/{chosen.pk}/rapport/"
-    assert client.get(url).status_code == 200
+    form = client.get(url)
+    assert form.status_code == 200
+    for choice in (
+        "Genomfört som överenskommet",
+        "Genomfört, men tog annan tid",
+        f"Inställt sent, inom {settings.LATE_CANCELLATION_HOURS} timmar före (arvode betalas ändå)",
+        "Inställt i tid",
+        "Personen kom inte",
+    ):
+        assert choice in form.content.decode()
     response = client.post(url, {f"outcome_{session.pk}": "other_length", "version": chosen.version})
     assert response.status_code == 400
     assert "Skriv hur många timmar det tog." in response.content.decode()
