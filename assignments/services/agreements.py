@@ -304,11 +304,10 @@ def remove_session(session: Session, *, actor, expected_version: int | None = No
     from assignments.calendar import session_cancellation  # calendar imports services.lifecycle
 
     ics = session_cancellation(locked, session) if told and locked.session_reminder_sent_at else None
-    removed_pk = session.pk
+    # A queryset delete: the in-memory copy keeps its pk and fields for the mail.
     Session.objects.filter(pk=session.pk, assignment=locked).delete()
-    session.pk = removed_pk  # kept on the in-memory copy for the mail's key
     save(locked, [])
-    log_action("assignments.session.removed", actor=actor, obj=locked, data={"date": session.date, "session": removed_pk})
+    log_action("assignments.session.removed", actor=actor, obj=locked, data={"date": session.date, "session": session.pk})
     _after_change(locked, actor=actor)
     if told:
         # Out for signing or signed: the parties had the sessions in the agreement they read.
