@@ -156,6 +156,35 @@ def send_session_changed(session: Session, ics: bytes) -> None:
     )
 
 
+def send_session_removed(assignment: Assignment, session: Session, *, ics: bytes | None, actor) -> None:
+    """A session was taken out of an agreement the parties had: the person and the unit are told
+    which one (whoever removed it is not told what they did). `ics` cancels the event in the
+    person's calendar when they had been sent one."""
+    key = f"assignments.session_removed:{assignment.pk}:{session.pk}"
+    own = (getattr(actor, "email", "") or "").lower()
+    sessions = list(assignment.sessions.all())
+    if assignment.resource.email and assignment.resource.email.lower() != own:
+        _to_person(
+            assignment,
+            key=key,
+            template="session_removed",
+            attachments=_calendar(ics) if ics else (),
+            removed_list=[session],
+            sessions=sessions,
+            link=own_link(assignment),
+            calendar=bool(ics),
+        )
+    for address in unit_addresses(assignment):
+        if address == own:
+            continue
+        queue_email(
+            key=f"{key}:{address}",
+            to=address,
+            template="assignments/email/session_removed",
+            context=_context(assignment, removed_list=[session], sessions=sessions, link=unit_link(assignment), calendar=False),
+        )
+
+
 def send_report_request(assignment: Assignment) -> None:
     _to_unit(assignment, key=f"assignments.report_request:{assignment.pk}", template="report_request")
 

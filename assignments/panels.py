@@ -28,6 +28,9 @@ def unit_panel(http_request, unit_request) -> str:
     assignments = list(assignments_for_request(unit_request))
     if not assignments:
         return ""
+    for a in assignments:
+        # Out for signing and the unit has signed: nothing to do but wait for the person.
+        a.unit_signed = any(s.party == Party.UNIT for ag in a.live_agreements[:1] for s in ag.signatures.all())
     return render_to_string("assignments/panels/unit.html", {"assignments": assignments}, request=http_request)
 
 

@@ -8,6 +8,13 @@ region uses a certificate from its own PKI (or a qualified seal) in production.
 
 RSA, not an elliptic curve: pyHanko raises the file to PDF 2.0 for ECDSA (ISO 32002), and
 PDF/A-3 is built on PDF 1.7.
+
+The rendered file's XMP metadata is kept as it is: pyHanko would otherwise parse and rewrite
+it in the seal's revision (its producer and modification date), keeping only what its model
+understands — it turns the PDF/A extension schema's namespace URI (a text value) into an
+rdf:resource, and reads only the first rdf:RDF. The rendered metadata already identifies
+the file as PDF/A-3a and PDF/UA-1 (assignments.documents.render), and the info dictionary
+is left alone too, so the two stay in agreement as PDF/A requires.
 """
 
 from __future__ import annotations
@@ -96,10 +103,19 @@ def _run(make_coroutine):
         return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
+class _KeepMetadataWriter(IncrementalPdfFileWriter):
+    """An incremental writer that leaves the document's metadata (XMP stream and info
+    dictionary) untouched instead of rewriting it on write. The seal's own fields (reason,
+    location, time) are in its signature dictionary, not in the document's metadata."""
+
+    def _update_meta(self):
+        return None
+
+
 def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     """The same PDF with the region's PAdES seal added as an incremental update (the rendered
-    bytes stay as they were; the signature covers them and itself)."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    bytes, metadata included, stay as they were; the signature covers them and itself)."""
+    writer = _KeepMetadataWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,

@@ -4,7 +4,10 @@ The PDF is PDF/A-3a: archivable (fonts embedded, sRGB output intent, XMP metadat
 the "a" conformance level, tagged — a structure tree with headings, lists and tables, the
 document language and its title shown — which is what screen readers read. WeasyPrint 70
 takes one `pdf_variant` at a time; pdf/a-3a turns on the same tagging (`pdf_tags`) that
-pdf/ua-1 does, so the file is both archivable and readable aloud.
+pdf/ua-1 does, and `AgreementMetadata` adds what pdf/ua-1 would add to the XMP metadata, the
+PDF/UA identifier (`pdfuaid:part="1"`), with the PDF/A extension schema that declares it (PDF/A
+allows only XMP properties that are standard or declared). So the file identifies itself as
+both PDF/A-3a and PDF/UA-1; the seal keeps that metadata stream as it is (assignments.seal).
 
 Only `Agreement.content` (what the parties saw and signed) and the signatures go into the
 text: nothing is read again from the assignment, which may have changed since.
@@ -15,6 +18,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from xml.etree import ElementTree
 
 import segno
 from django.conf import settings
@@ -23,11 +27,57 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
+from weasyprint.pdf.metadata import DocumentMetadata
 
 from assignments.enums import Party
 from assignments.models import Agreement
 
 PDF_VARIANT = "pdf/a-3a"
+PDFUA_PART = "1"
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
+_EXTENSION_NS = {
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+for _prefix, _uri in _EXTENSION_NS.items():
+    ElementTree.register_namespace(_prefix, _uri)
+
+# ISO 19005 6.6.2.3: an XMP property outside the XMP 2005 schemas needs an extension schema
+# in the file. This is the declaration of pdfuaid:part that PDF/A-and-UA files carry.
+_PDFUA_EXTENSION_SCHEMA = f"""<rdf:Description rdf:about="" xmlns:rdf="{_RDF}"
+ xmlns:pdfaExtension="{_EXTENSION_NS["pdfaExtension"]}"
+ xmlns:pdfaSchema="{_EXTENSION_NS["pdfaSchema"]}"
+ xmlns:pdfaProperty="{_EXTENSION_NS["pdfaProperty"]}">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>{_PDFUAID}</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+
+
+class AgreementMetadata(DocumentMetadata):
+    """WeasyPrint's metadata for pdf/a-3a, plus the PDF/UA-1 identifier and its extension
+    schema, in the same rdf:RDF (readers, pyHanko among them, read only the first one)."""
+
+    def generate_rdf_metadata(self, variant, version, conformance):
+        # Both parsed texts are made here (WeasyPrint's and the constant), never received.
+        rdf = ElementTree.fromstring(super().generate_rdf_metadata(variant, version, conformance))  # noqa: S314
+        identifier = ElementTree.SubElement(rdf, f"{{{_RDF}}}Description")
+        identifier.set(f"{{{_RDF}}}about", "")
+        identifier.set(f"{{{_PDFUAID}}}part", PDFUA_PART)
+        rdf.append(ElementTree.fromstring(_PDFUA_EXTENSION_SCHEMA))  # noqa: S314
+        return ElementTree.tostring(rdf, encoding="utf-8")
+
 
 # How a signature's method reads in the PDF. The e-mailed code is the one built-in method
 # (assignments.services.signing); another method without a label here shows its code name.
@@ -111,4 +161,6 @@ def render_html(agreement: Agreement, *, reference: str) -> str:
 
 def render_pdf(agreement: Agreement, *, reference: str) -> bytes:
     html = render_html(agreement, reference=reference)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(pdf_variant=PDF_VARIANT)
+    document.metadata = AgreementMetadata(**vars(document.metadata))
+    return document.write_pdf(pdf_variant=PDF_VARIANT)

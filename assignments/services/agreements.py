@@ -298,8 +298,17 @@ def remove_session(session: Session, *, actor, expected_version: int | None = No
     _editable(locked)
     if locked.sessions.count() <= 1 and locked.status != AssignmentStatus.DRAFTING:
         raise AssignmentError(_("Ett uppdrag behöver minst ett tillfälle. Ställ in uppdraget om det inte blir av."))
-    date = session.date
+    session = Session.objects.select_for_update().get(pk=session.pk, assignment=locked)
+    told = locked.status in (AssignmentStatus.SIGNING, AssignmentStatus.SIGNED)
+    # The calendar file that takes the session out of the person's calendar, if they had one.
+    from assignments.calendar import session_cancellation  # calendar imports services.lifecycle
+
+    ics = session_cancellation(locked, session) if told and locked.session_reminder_sent_at else None
+    # A queryset delete: the in-memory copy keeps its pk and fields for the mail.
     Session.objects.filter(pk=session.pk, assignment=locked).delete()
     save(locked, [])
-    log_action("assignments.session.removed", actor=actor, obj=locked, data={"date": date})
+    log_action("assignments.session.removed", actor=actor, obj=locked, data={"date": session.date, "session": session.pk})
     _after_change(locked, actor=actor)
+    if told:
+        # Out for signing or signed: the parties had the sessions in the agreement they read.
+        emails.send_session_removed(locked, session, ics=ics, actor=actor)

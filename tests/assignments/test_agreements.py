@@ -2,8 +2,11 @@
 
 import hashlib
 import json
+from datetime import time, timedelta
 
 import pytest
+from django.utils import timezone
+from icalendar import Calendar
 
 from assignments import hooks
 from assignments.enums import AssignmentStatus, Party, SessionMode
@@ -19,7 +22,8 @@ from assignments.services import (
     update_session,
 )
 from assignments.services.agreements import canonical_json, content_hash
-from tests.assignments.helpers import sign_as, to_signing
+from notifications.models import OutboundEmail
+from tests.assignments.helpers import sign_as, to_signed, to_signing
 
 
 def test_default_template_version_1_is_seeded(db):
@@ -137,6 +141,96 @@ def test_sessions_added_and_removed_while_drafting(chosen, unit_staff):
     assert chosen.sessions.count() == 2
     remove_session(added, actor=unit_staff)
     assert list(chosen.sessions.all()) == [session]
+
+
+def _second_session(assignment, actor):
+    first = assignment.sessions.get()
+    return add_session(
+        assignment,
+        {
+            "date": first.date + timedelta(days=7),
+            "starts_at": time(13, 15),
+            "ends_at": time(15, 15),
+            "mode": SessionMode.ON_SITE,
+            "address": "Hälsans hus, sal Ärlan",
+        },
+        actor=actor,
+    )
+
+
+def removal_mails() -> dict:
+    return {m.to: m for m in OutboundEmail.objects.filter(key__startswith="assignments.session_removed:")}
+
+
+def test_a_removed_session_is_told_to_the_person_and_the_unit_once_in_swedish(chosen, unit_staff, resource_user, coordinator):
+    removed = _second_session(chosen, unit_staff)
+    to_signed(chosen, unit_staff, resource_user, coordinator)
+    chosen.refresh_from_db()
+    chosen.session_reminder_sent_at = timezone.now()  # the person has the sessions in their calendar
+    chosen.save(update_fields=["session_reminder_sent_at"])
+    kept = chosen.sessions.exclude(pk=removed.pk).get()
+
+    remove_session(removed, actor=coordinator)
+
+    mails = removal_mails()
+    assert sorted(mails) == sorted([resource_user.email, unit_staff.email])
+    assert OutboundEmail.objects.filter(key__startswith="assignments.session_removed:").count() == 2  # once each
+    person = mails[resource_user.email]
+    assert person.subject == f"Ett tillfälle är borttaget: {chosen.title}"
+    body = person.body_text
+    assert "Ett tillfälle är borttaget ur uppdraget" in body
+    removed_line, kept_part = body.split("De tillfällen som är kvar:")
+    assert f"{removed.date:%Y}" in removed_line and "13:15–15:15" in removed_line and "Hälsans hus, sal Ärlan" in removed_line
+    assert f"{kept.starts_at:%H:%M}–{kept.ends_at:%H:%M}" in kept_part and "13:15" not in kept_part
+    assert "Vänliga hälsningar" in body and "Levande bibliotek, " in body  # the signature include
+    # The calendar file takes the session out of the person's calendar.
+    (attachment,) = person.attachments
+    calendar = Calendar.from_ical(attachment["content"])
+    assert str(calendar["METHOD"]) == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]).startswith(f"assignment-session-{removed.pk}@")
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert mails[unit_staff.email].attachments == []
+    assert "Ett tillfälle är borttaget ur uppdraget" in mails[unit_staff.email].body_text
+    # The agreement changed: a new version to sign, without the removed session.
+    chosen.refresh_from_db()
+    assert chosen.status == AssignmentStatus.SIGNING
+    assert len(current_agreement(chosen).content["sessions"]) == 1
+
+
+def test_whoever_removed_the_session_is_not_told_and_drafts_tell_nobody(chosen, unit_staff, resource_user):
+    removed = _second_session(chosen, unit_staff)
+    remove_session(removed, actor=unit_staff)  # while drafting: the parties have no agreement yet
+    assert removal_mails() == {}
+
+    removed = _second_session(chosen, unit_staff)
+    to_signing(chosen, unit_staff)
+    remove_session(removed, actor=unit_staff)
+    mails = removal_mails()
+    assert list(mails) == [resource_user.email]
+    assert mails[resource_user.email].attachments == []  # no calendar sent yet, so none to correct
+
+
+def test_a_project_group_meeting_six_times_is_one_assignment_with_six_sessions(chosen, unit_staff):
+    first = chosen.sessions.get()
+    for week in range(1, 6):
+        add_session(
+            chosen,
+            {
+                "date": first.date + timedelta(weeks=week),
+                "starts_at": time(13),
+                "ends_at": time(15),
+                "mode": SessionMode.DIGITAL,
+                "link": "https://mote.regionexempel.se/projektgrupp",
+            },
+            actor=unit_staff,
+        )
+    to_signing(chosen, unit_staff)
+    content = current_agreement(chosen).content
+    assert len(content["sessions"]) == 6
+    assert [s["date"] for s in content["sessions"]] == [(first.date + timedelta(weeks=w)).isoformat() for w in range(6)]
+    assert content["digital"] is True
+    assert chosen.agreements.count() == 1  # one agreement for the whole group's work
 
 
 def test_a_finished_assignment_cannot_be_changed(chosen, unit_staff, coordinator):

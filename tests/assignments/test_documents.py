@@ -7,8 +7,10 @@ import io
 import re
 import shutil
 import subprocess
+from xml.etree import ElementTree
 
 import pytest
+import segno
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -19,17 +21,24 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.metadata.xmp_xml import parse_xmp
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from assignments import tasks
-from assignments.documents import receivers, services
+from assignments.documents import receivers, render, services
 from assignments.models import Agreement, AgreementDocument
 from assignments.seal import validate_seal
 from assignments.signals import agreement_signed
 from tests.assignments.factories_documents import TEXTS, signed_agreement, use_test_seal
 
 pytestmark = pytest.mark.django_db
+
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
+EXTENSION = "http://www.aiim.org/pdfa/ns/extension/"
+PDF_NS = "http://ns.adobe.com/pdf/1.3/"
+DC = "http://purl.org/dc/elements/1.1/"
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +111,16 @@ def test_the_pdf_holds_every_field_in_swedish():
         assert timezone.localtime(signature.signed_at).strftime("%H:%M") in text
 
 
+def test_the_signature_page_has_a_qr_code_to_the_verification_page():
+    agreement = signed_agreement()
+    reference = "OK-7K3Q-X9MP-2RTD"
+    html = render.render_html(agreement, reference=reference)
+    url = f"https://lb.regionexempel.se/kontrollera-overenskommelse/?referens={reference}"
+    expected = segno.make(url, error="m")
+    assert expected.svg_inline(scale=3, border=0, omitsize=False) in html
+    assert segno.make(render.verification_url(reference), error="m") == expected
+
+
 def test_the_pdf_is_a4_tagged_and_pdfa():
     document = services.create_document(signed_agreement())
     data = read(document)
@@ -116,6 +135,47 @@ def test_the_pdf_is_a4_tagged_and_pdfa():
     assert b'pdfaid:part="3"' in xmp
     assert b'pdfaid:conformance="A"' in xmp
     assert data.startswith(b"%PDF-1.7")  # PDF/A-3 is PDF 1.7; the seal must not raise it to 2.0
+
+
+def xmp_fields(data: bytes) -> dict:
+    """The sealed file's XMP metadata, read back as pyHanko's model: {(namespace, name): value}."""
+    root = PdfFileReader(io.BytesIO(data)).root
+    stream = root["/Metadata"].get_object().data
+    return {(name.ns, name.local_name): value for structure in parse_xmp(io.BytesIO(stream)) for name, value in structure}
+
+
+def test_the_sealed_pdf_identifies_itself_as_pdfa_3a_and_pdfua_1():
+    document = services.create_document(signed_agreement())
+    data = read(document)
+    fields = xmp_fields(data)
+    assert fields[(PDFAID, "part")].value == "3"
+    assert fields[(PDFAID, "conformance")].value == "A"
+    assert fields[(PDFUAID, "part")].value == "1"
+    # PDF/A allows pdfuaid only when the file declares it in an extension schema, with the
+    # namespace as a text value (pyHanko's own rewrite of the XMP would make it an
+    # rdf:resource; its reader shows both alike, so the XML is read for that).
+    (schema,) = fields[(EXTENSION, "schemas")].value.entries
+    schema = {name.local_name: value.value for name, value in schema.value}
+    assert schema["prefix"] == "pdfuaid"
+    assert str(schema["namespaceURI"]) == PDFUAID
+    stream = PdfFileReader(io.BytesIO(data)).root["/Metadata"].get_object().data
+    packet = stream.split(b"?>", 1)[1].rsplit(b"<?", 1)[0]
+    xml = ElementTree.fromstring(packet)  # noqa: S314 - the file this test just made
+    (namespace,) = xml.iter("{http://www.aiim.org/pdfa/ns/schema#}namespaceURI")
+    assert namespace.text == PDFUAID and not namespace.attrib
+    (part,) = schema["property"].entries
+    assert {name.local_name: value.value for name, value in part.value}["name"] == "part"
+    # The seal's revision leaves the metadata as rendered: the info dictionary and the XMP
+    # still agree (PDF/A), and the seal still covers the whole file.
+    info = PdfFileReader(io.BytesIO(data)).trailer["/Info"].get_object()
+    assert fields[(PDF_NS, "Producer")].value == str(info["/Producer"])
+    (title,) = fields[(DC, "title")].value.entries
+    assert title.value == str(info["/Title"])
+    root = PdfFileReader(io.BytesIO(data)).root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]  # PDF/UA: the title, not the file name
+    status = validate_seal(data)
+    assert status.bottom_line is True
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
 
 
 def test_the_seal_validates_against_the_region_certificate(seal):

@@ -12,9 +12,11 @@ from assignments.enums import AssignmentStatus
 from assignments.models import Agreement, Signature
 from assignments.services import current_agreement, update_agreement
 from assignments.urls import urlpatterns
+from notifications.models import OutboundEmail
 from tests.assignments.conftest import make_chosen
 from tests.assignments.factories import AssignmentFactory, SessionFactory
-from tests.assignments.helpers import last_code, to_signed, to_signing
+from tests.assignments.factories_documents import use_test_seal
+from tests.assignments.helpers import last_code, sign_as, to_signed, to_signing
 from tests.factories import CareUnitFactory, Role, UserFactory
 
 ID_URLS = [p for p in urlpatterns if isinstance(p, URLPattern) and "<int:pk>" in str(p.pattern)]
@@ -194,12 +196,59 @@ def test_person_signs_in_the_browser_flow_and_a_changed_version_answers_409(clie
     assert signature.agreement == current
 
 
-def test_the_unit_reports_and_the_person_confirms(client, login, resource_user, unit_staff, coordinator, chosen):
+def test_the_person_signs_from_the_link_in_the_mail(client, login, resource_user, unit_staff, chosen, settings):
+    to_signing(chosen, unit_staff)
+    (mail,) = OutboundEmail.objects.filter(key__startswith="assignments.please_sign:", to=resource_user.email)
+    link = f"{settings.SITE_URL}/mina-sidor/uppdrag/{chosen.pk}/"
+    assert link in mail.body_text
+    login(client, resource_user)
+    text = client.get(link.removeprefix(settings.SITE_URL)).content.decode()
+    assert f'href="/mina-sidor/uppdrag/{chosen.pk}/underteckna/"' in text
+
+
+def test_the_units_request_page_shows_each_assignment_and_its_next_step(
+    client, login, unit_staff, resource_user, coordinator, chosen, settings, django_capture_on_commit_callbacks
+):
+    use_test_seal(settings)
+    login(client, unit_staff)
+    url = f"/verksamhet/forfragningar/{chosen.request_id}/"
+
+    def page():
+        return client.get(url).content.decode()
+
+    text = page()
+    assert "Skriv överenskommelsen" in text and "Överenskommelse skrivs" in text
+    to_signing(chosen, unit_staff)
+    text = page()
+    assert f'href="/verksamhet/uppdrag/{chosen.pk}/underteckna/"' in text and "Väntar på underskrift" in text
+    sign_as(chosen, unit_staff)
+    text = page()
+    assert "Ni har skrivit under. Vi väntar på erfarenhetsresursen." in text
+    assert "/underteckna/" not in text
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_as(chosen, resource_user)  # the PDF is made after the last signature commits
+    text = page()
+    agreement = current_agreement(chosen)
+    assert f'href="/uppdrag/overenskommelser/{agreement.pk}/pdf/"' in text
+    assert f'href="/verksamhet/uppdrag/{chosen.pk}/rapport/"' in text and "Underskriven" in text
+    assert chosen.reference in text
+
+
+def test_the_unit_reports_and_the_person_confirms(client, login, resource_user, unit_staff, coordinator, chosen, settings):
     to_signed(chosen, unit_staff, resource_user, coordinator)
     session = chosen.sessions.get()
     login(client, unit_staff)
     url = f"/verksamhet/uppdrag/{chosen.pk}/rapport/"
-    assert client.get(url).status_code == 200
+    form = client.get(url)
+    assert form.status_code == 200
+    for choice in (
+        "Genomfört som överenskommet",
+        "Genomfört, men tog annan tid",
+        f"Inställt sent, inom {settings.LATE_CANCELLATION_HOURS} timmar före (arvode betalas ändå)",
+        "Inställt i tid",
+        "Personen kom inte",
+    ):
+        assert choice in form.content.decode()
     response = client.post(url, {f"outcome_{session.pk}": "other_length", "version": chosen.version})
     assert response.status_code == 400
     assert "Skriv hur många timmar det tog." in response.content.decode()
@@ -248,6 +297,21 @@ def test_list_filters(client, login, coordinator, chosen, theirs, settings):
     assert theirs.reference not in text and chosen.reference not in text
     text = client.get("/samordning/uppdrag/?overdue_report=on").content.decode()
     assert theirs.reference not in text and chosen.reference not in text
+    session_day = chosen.sessions.get().date
+    text = client.get(f"/samordning/uppdrag/?date_from={session_day}&date_to={session_day}").content.decode()
+    assert chosen.reference in text
+
+
+def test_list_filter_overdue_report(client, login, coordinator, unit_staff, resource_user, chosen, theirs, settings):
+    settings.COMPLETION_OVERDUE_DAYS = 5
+    to_signed(chosen, unit_staff, resource_user, coordinator)
+    chosen.sessions.update(date=timezone.localdate() - timedelta(days=6))
+    login(client, coordinator)
+    text = client.get("/samordning/uppdrag/?overdue_report=on").content.decode()
+    assert chosen.reference in text and theirs.reference not in text
+    chosen.sessions.update(date=timezone.localdate() - timedelta(days=4))  # not yet overdue
+    text = client.get("/samordning/uppdrag/?overdue_report=on").content.decode()
+    assert chosen.reference not in text
 
 
 def count_queries(client, url) -> int:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from assignments import reminders
-from assignments.models import Agreement, Session
+from assignments.models import Agreement, Assignment, Session
 from assignments.services import update_session
 from assignments.tasks import sweep_reminders
 from notifications.models import OutboundEmail
@@ -47,12 +47,14 @@ def test_first_session_reminder_with_calendar_once(chosen, unit_staff, resource_
     Session.objects.filter(pk=session.pk).update(date=timezone.localdate() + timedelta(days=5))
     assert reminders.remind_first_session() == 0
     Session.objects.filter(pk=session.pk).update(date=timezone.localdate() + timedelta(days=2))
+    Assignment.objects.filter(pk=chosen.pk).update(preparation="Läs igenom kursplanen, en halvtimme.")
     assert reminders.remind_first_session() == 1
     assert reminders.remind_first_session() == 0
     (mail,) = OutboundEmail.objects.filter(key__startswith="assignments.session_reminder:")
     assert mail.to == resource_user.email
     assert chosen.contact_name in mail.body_text
     assert chosen.request.location in mail.body_text
+    assert "Att förbereda: Läs igenom kursplanen, en halvtimme." in mail.body_text
     (attachment,) = mail.attachments
     assert attachment["mimetype"] == "text/calendar"
     calendar = Calendar.from_ical(attachment["content"])

@@ -1,6 +1,6 @@
 """Browser test of an assignment from the choice to done: the unit drafts the agreement, the person
-signs on a phone by keyboard, the unit signs, the unit reports and the person confirms.
-Every page is scanned with axe. (The PDF download and verification step is added with the PDF.)"""
+signs on a phone by keyboard, the unit signs, the signed PDF is downloaded and checked on the
+public verification page, the unit reports and the person confirms. Every page is scanned with axe."""
 
 import importlib
 
@@ -8,7 +8,9 @@ import pytest
 
 from assignments.enums import AssignmentStatus
 from assignments.models import AgreementTemplate, Assignment
+from assignments.seal import validate_seal
 from tests.assignments.conftest import make_chosen
+from tests.assignments.factories_documents import use_test_seal
 from tests.assignments.helpers import last_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -23,7 +25,8 @@ def _template(transactional_db):
     AgreementTemplate.objects.get_or_create(version=1, defaults=clauses)
 
 
-def test_from_draft_to_done(page, axe, sign_in_as, coordinator, unit, unit_staff, resource_user):
+def test_from_draft_to_done(page, axe, sign_in_as, coordinator, unit, unit_staff, resource_user, settings, tmp_path):
+    use_test_seal(settings)
     assignment = make_chosen(coordinator, unit, unit_staff, resource_user, title="Utbildningsdag om diabetes")
 
     # The unit drafts: what is missing is listed, the form keeps what was typed when it is refused.
@@ -112,6 +115,26 @@ def test_from_draft_to_done(page, axe, sign_in_as, coordinator, unit, unit_staff
     assert "Status: Underskriven" in page.locator("main").inner_text()
     axe(page)
     assert Assignment.objects.get().status == AssignmentStatus.SIGNED
+
+    # The PDF was made when the last party signed: the unit downloads it, and the public page
+    # (signed out) says it is the file that was issued.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner den underskrivna överenskommelsen (PDF, version 1)").click()
+    pdf = tmp_path / download.value.suggested_filename
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-1.7")
+    assert validate_seal(pdf.read_bytes()).bottom_line is True
+    unit_page = page.url
+    page.context.clear_cookies()
+    page.goto("/kontrollera-overenskommelse/")
+    page.get_by_label("Den PDF du vill kontrollera").set_input_files(str(pdf))
+    page.get_by_role("button", name="Kontrollera filen").click()
+    verdict = page.locator("#verdict")
+    assert verdict.locator("h2").inner_text() == "Filen är intakt"
+    assert f"{resource_user.experience_resource.full_name} (Erfarenhetsresurs)" in verdict.inner_text()
+    axe(page)
+    sign_in_as(unit_staff)
+    page.goto(unit_page)
 
     # The unit reports how it went.
     page.get_by_role("link", name="Rapportera hur det gick").click()
