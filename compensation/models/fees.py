@@ -48,7 +48,9 @@ class FeeLine(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="fee_lines")
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_lines")
     claim = models.ForeignKey("TravelClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
-    resource = models.ForeignKey(ExperienceResource, on_delete=models.PROTECT, related_name="fee_lines")
+    # No index of its own: feeline_person (resource, on_date) serves every look-up by person.
+    # Each index costs every batch: taking a line into a batch writes a new entry in all of them.
+    resource = models.ForeignKey(ExperienceResource, on_delete=models.PROTECT, related_name="fee_lines", db_index=False)
     unit = models.ForeignKey(CareUnit, on_delete=models.PROTECT, related_name="fee_lines")
     # The unit's cost centre when the line was computed (the unit's may change later).
     cost_centre = models.CharField(_("kostnadsställe"), max_length=40)
@@ -59,7 +61,9 @@ class FeeLine(models.Model):
     amount_ore = models.BigIntegerField(_("belopp i öre"))
     explanation = models.TextField(_("hur det räknades"))
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.COMPUTED)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     # Indexed together with the id below (feeline_batch_order), so a batch's lines are read in
     # order without sorting a million rows.
@@ -75,7 +79,9 @@ class FeeLine(models.Model):
         verbose_name_plural = _("ersättningsrader")
         ordering = ["on_date", "pk"]
         indexes = [
-            models.Index(fields=["status", "batch", "on_date"], name="feeline_payable"),
+            # Only lines not yet in a batch: small, and a line taken into a batch leaves it
+            # instead of adding an entry.
+            models.Index(fields=["status", "on_date"], condition=Q(batch__isnull=True), name="feeline_payable"),
             models.Index(fields=["resource", "on_date"], name="feeline_person"),
             models.Index(fields=["batch", "id"], name="feeline_batch_order"),
         ]
