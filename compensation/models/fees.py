@@ -47,7 +47,10 @@ class FeeLine(models.Model):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="fee_lines")
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_lines")
-    claim = models.ForeignKey("TravelClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    # Indexed only where set (feeline_claim): most lines come from no claim.
+    claim = models.ForeignKey(
+        "TravelClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     # No index of its own: feeline_person (resource, on_date) serves every look-up by person.
     # Each index costs every batch: taking a line into a batch writes a new entry in all of them.
     resource = models.ForeignKey(ExperienceResource, on_delete=models.PROTECT, related_name="fee_lines", db_index=False)
@@ -56,7 +59,9 @@ class FeeLine(models.Model):
     cost_centre = models.CharField(_("kostnadsställe"), max_length=40)
     rate_model = models.ForeignKey(CompensationModel, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_lines")
     kind = models.CharField(_("slag"), max_length=20, choices=LineKind.choices)
-    on_date = models.DateField(_("datum"), db_index=True)
+    # No index of its own: unbatched lines are found by feeline_payable, a person's by
+    # feeline_person; reports read whole years, which a scan does as well.
+    on_date = models.DateField(_("datum"))
     quantity = models.DecimalField(_("antal"), max_digits=10, decimal_places=2, default=1)
     amount_ore = models.BigIntegerField(_("belopp i öre"))
     explanation = models.TextField(_("hur det räknades"))
@@ -84,6 +89,7 @@ class FeeLine(models.Model):
             models.Index(fields=["status", "on_date"], condition=Q(batch__isnull=True), name="feeline_payable"),
             models.Index(fields=["resource", "on_date"], name="feeline_person"),
             models.Index(fields=["batch", "id"], name="feeline_batch_order"),
+            models.Index(fields=["claim"], condition=Q(claim__isnull=False), name="feeline_claim"),
         ]
         constraints = [
             # A session is priced once per kind, whatever happens to the signal.
