@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,3 +135,36 @@ def test_cost_reports_for_finance_and_coordinators_and_each_unit_sees_its_own(
     assert unit.name in page and "900\u00a0kr" in page
     assert "Annan mottagning" not in page and "49999" not in page
     assert client.get(reverse("compensation:reports")).status_code == 403
+
+
+def test_payee_numbers_are_nowhere_in_the_database_in_plaintext(client, login, resource_user, finance):
+    """Not in the registry, the audit log, the outbox or anywhere else: every text column of
+    every table is searched after the person saved the form and finance viewed the payee."""
+    login(client, resource_user)
+    response = client.post(
+        reverse("compensation:own_payee"),
+        {
+            "legal_name": "Anna Andersson",
+            "personnummer": "19121212-1212",
+            "street": "Storgatan 1",
+            "postal_code": "582 25",
+            "city": "Linköping",
+            "tax_status": "a",
+            "paid_via": "bank",
+            "clearing_number": "8327-9",
+            "bank_account": "987 654 321",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    login(client, finance)
+    payee = own_resource(resource_user).payee
+    assert "191212121212" in client.get(reverse("compensation:payee", args=[payee.pk])).content.decode()
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from the schema
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row)
+                found += [(table, secret) for secret in ("191212121212", "121212-1212", "987654321") if secret in text]
+    assert found == []
