@@ -235,3 +235,12 @@ def test_no_mail_without_an_address(model, coordinator):
     decide_claim(c, approve=True, reason="", actor=coordinator)
     assert [a for _k, a, _t in paid(c)] == [50000]
     assert not OutboundEmail.objects.exists()
+
+
+def test_the_agreement_states_the_cap_per_day():
+    from assignments.hooks import fee_text
+
+    amount_model()
+    assignment = AssignmentFactory(status=AssignmentStatus.SIGNED)
+    session_of(assignment)
+    assert "Förlorad arbetsinkomst ersätts mot intyg, högst 1\u00a0500\u00a0kr per dag." in fee_text(assignment)
