@@ -42,4 +42,5 @@ class CompensationModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.is_frozen)
 
+
 # "No fee" is marked by coordinators on the assignment's page (with its reason and the audit log), not here.

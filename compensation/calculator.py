@@ -181,30 +181,38 @@ class Pricer:
             )
         return priced
 
-    def against_receipt(self, day: date, rate_kind: str, amount_kr: Decimal) -> Priced:
-        """Public transport, parking (LineKind.EXPENSE) or lost income, up to the model's cap."""
+    def against_receipt(self, day: date, rate_kind: str, amount_kr: Decimal, *, already_ore: int = 0) -> Priced:
+        """Public transport, parking (LineKind.EXPENSE) or lost income, up to the model's cap per day.
+
+        The cap is per calendar day, not per claim: `already_ore` is what the person's other
+        claims of the same kind were already paid for that day (two sessions on one day share
+        one cap), and only the rest of the cap is left for this claim.
+        """
         model = self.model_on(day)
         lines = self.lines_of(model, rate_kind)
         if not lines:
             raise PricingError(_("%(model)s ersätter inte detta.") % {"model": model.name})
         line = lines[0]
         claimed = round_kronor(Decimal(amount_kr))
-        capped = claimed if line.amount is None else min(claimed, round_kronor(line.amount))
         kind = LineKind.LOST_INCOME if rate_kind == RateKind.LOST_INCOME else LineKind.EXPENSE
-        if capped < claimed:
-            text = _("%(label)s: %(claimed)s, högst %(cap)s = %(amount)s enligt %(model)s") % {
-                "label": line.label,
-                "claimed": format_kr(claimed),
-                "cap": format_kr(round_kronor(line.amount)),
-                "amount": format_kr(capped),
-                "model": model.name,
+        if line.amount is None:
+            capped = claimed
+        else:
+            cap = round_kronor(line.amount)
+            capped = max(0, min(claimed, cap - max(already_ore, 0)))
+        words = {"label": line.label, "claimed": format_kr(claimed), "amount": format_kr(capped), "model": model.name}
+        if capped < claimed and already_ore > 0:
+            text = _(
+                "%(label)s: %(claimed)s; högst %(cap)s per dag, varav %(already)s redan ersatt samma dag "
+                "= %(amount)s enligt %(model)s"
+            ) % {**words, "cap": format_kr(cap), "already": format_kr(already_ore)}
+        elif capped < claimed:
+            text = _("%(label)s: %(claimed)s, högst %(cap)s per dag = %(amount)s enligt %(model)s") % {
+                **words,
+                "cap": format_kr(cap),
             }
         else:
-            text = _("%(label)s: %(amount)s enligt %(model)s") % {
-                "label": line.label,
-                "amount": format_kr(capped),
-                "model": model.name,
-            }
+            text = _("%(label)s: %(amount)s enligt %(model)s") % words
         return Priced(kind, Decimal(1), capped, text, model)
 
 

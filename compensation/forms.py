@@ -157,22 +157,56 @@ class ClaimForm(forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
+    """Approve, approve with a changed number of kilometres or amount, or reject; a change or a
+    rejection needs a reason, which the person is sent."""
+
     decision = forms.ChoiceField(
         label=_("Beslut"),
-        choices=[("approve", _("Godkänn")), ("reject", _("Godkänn inte"))],
+        choices=[("approve", _("Godkänn")), ("change", _("Godkänn med ändring")), ("reject", _("Godkänn inte"))],
         widget=forms.RadioSelect,
+    )
+    kilometres = forms.DecimalField(
+        label=_("Godkänt antal kilometer, tur och retur"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        help_text=_("Bara om du ändrar."),
+    )
+    amount = forms.DecimalField(
+        label=_("Godkänt belopp i kronor"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Bara om du ändrar."),
     )
     reason = forms.CharField(
         label=_("Skäl"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Krävs om du inte godkänner. Personen får se det."),
+        help_text=_("Krävs om du ändrar eller inte godkänner. Personen får se det."),
     )
+
+    def __init__(self, *args, claim: TravelClaim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        # Only the number the claim is about can be changed.
+        del self.fields["amount" if claim.kind == ClaimKind.MILEAGE else "kilometres"]
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Skriv varför ersättningen inte godkänns."))
+        decision = data.get("decision")
+        if decision in ("reject", "change") and not (data.get("reason") or "").strip():
+            if decision == "reject":
+                self.add_error("reason", _("Skriv varför ersättningen inte godkänns."))
+            else:
+                self.add_error("reason", _("Skriv varför du ändrar ersättningen."))
+        field = "kilometres" if self.claim.kind == ClaimKind.MILEAGE else "amount"
+        if decision == "change" and data.get(field) is None and field not in self.errors:
+            self.add_error(field, _("Skriv vad du godkänner."))
+        if decision != "change":
+            data[field] = None  # a number typed before choosing another decision is not used
         return data
 
 

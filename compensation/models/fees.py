@@ -47,19 +47,28 @@ class FeeLine(models.Model):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="fee_lines")
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_lines")
-    claim = models.ForeignKey("TravelClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
-    resource = models.ForeignKey(ExperienceResource, on_delete=models.PROTECT, related_name="fee_lines")
+    # Indexed only where set (feeline_claim): most lines come from no claim.
+    claim = models.ForeignKey(
+        "TravelClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
+    # No index of its own: feeline_person (resource, on_date) serves every look-up by person.
+    # Each index costs every batch: taking a line into a batch writes a new entry in all of them.
+    resource = models.ForeignKey(ExperienceResource, on_delete=models.PROTECT, related_name="fee_lines", db_index=False)
     unit = models.ForeignKey(CareUnit, on_delete=models.PROTECT, related_name="fee_lines")
     # The unit's cost centre when the line was computed (the unit's may change later).
     cost_centre = models.CharField(_("kostnadsställe"), max_length=40)
     rate_model = models.ForeignKey(CompensationModel, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_lines")
     kind = models.CharField(_("slag"), max_length=20, choices=LineKind.choices)
-    on_date = models.DateField(_("datum"), db_index=True)
+    # No index of its own: unbatched lines are found by feeline_payable, a person's by
+    # feeline_person; reports read whole years, which a scan does as well.
+    on_date = models.DateField(_("datum"))
     quantity = models.DecimalField(_("antal"), max_digits=10, decimal_places=2, default=1)
     amount_ore = models.BigIntegerField(_("belopp i öre"))
     explanation = models.TextField(_("hur det räknades"))
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.COMPUTED)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     # Indexed together with the id below (feeline_batch_order), so a batch's lines are read in
     # order without sorting a million rows.
@@ -75,9 +84,12 @@ class FeeLine(models.Model):
         verbose_name_plural = _("ersättningsrader")
         ordering = ["on_date", "pk"]
         indexes = [
-            models.Index(fields=["status", "batch", "on_date"], name="feeline_payable"),
+            # Only lines not yet in a batch: small, and a line taken into a batch leaves it
+            # instead of adding an entry.
+            models.Index(fields=["status", "on_date"], condition=Q(batch__isnull=True), name="feeline_payable"),
             models.Index(fields=["resource", "on_date"], name="feeline_person"),
             models.Index(fields=["batch", "id"], name="feeline_batch_order"),
+            models.Index(fields=["claim"], condition=Q(claim__isnull=False), name="feeline_claim"),
         ]
         constraints = [
             # A session is priced once per kind, whatever happens to the signal.

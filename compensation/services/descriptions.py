@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from compensation.calculator import Pricer, PricingError, price_sessions
 from compensation.enums import RateKind
 from compensation.models import NoFee
+from compensation.money import format_kr, round_kronor
 
 # The length a request's "half day" or "full day" stands for when no hours are given.
 DURATION_HOURS = {"half_day": Decimal(4), "full_day": Decimal(8)}
@@ -26,6 +27,11 @@ def _extras(pricer: Pricer, model) -> list[str]:
             out.append(_("Resa med egen bil: %(rate)s kr per kilometer.") % {"rate": str(line.amount).replace(".", ",")})
         elif line.kind in (RateKind.PUBLIC_TRANSPORT, RateKind.PARKING):
             out.append(_("%(label)s ersätts mot kvitto.") % {"label": line.label})
+        elif line.kind == RateKind.LOST_INCOME and line.amount is not None:
+            out.append(
+                _("%(label)s ersätts mot intyg, högst %(cap)s per dag.")
+                % {"label": line.label, "cap": format_kr(round_kronor(line.amount))}
+            )
         elif line.kind == RateKind.LOST_INCOME:
             out.append(_("%(label)s ersätts mot intyg.") % {"label": line.label})
     return out

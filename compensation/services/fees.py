@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -14,8 +16,11 @@ from accounts.audit import log_action
 from assignments.enums import AssignmentStatus
 from assignments.models import Assignment
 from compensation.calculator import Priced, Pricer, PricingError, price_sessions
+from compensation.emails import send_claim_decided
 from compensation.enums import CLAIM_RATE, ClaimKind, ClaimStatus, LineStatus
 from compensation.models import FeeLine, NoFee, TravelClaim
+from compensation.money import round_kronor
+from registry.models import ExperienceResource
 
 
 class CompensationError(Exception):
@@ -162,20 +167,49 @@ def submit_claim(claim: TravelClaim, *, actor, token: uuid.UUID | None = None) -
     return claim
 
 
-def decide_claim(claim: TravelClaim, *, approve: bool, reason: str, actor) -> TravelClaim:
-    """The unit's contact or a coordinator approves (lines are made) or rejects (with a reason)."""
+def _already_paid_that_day(claim: TravelClaim, day) -> int:
+    """What the person's other claims of the same kind got for the same day (reversals count)."""
+    # One decision at a time per person: two claims for one day decided at once must not
+    # both see the whole cap. The person's row is the lock (SQLite serialises writes anyway).
+    ExperienceResource.objects.select_for_update().filter(pk=claim.resource_id).values_list("pk", flat=True).first()
+    return (
+        FeeLine.objects.filter(resource_id=claim.resource_id, on_date=day, claim__kind=claim.kind)
+        .exclude(claim=claim)
+        .aggregate(total=Sum("amount_ore"))["total"]
+        or 0
+    )
+
+
+def decide_claim(
+    claim: TravelClaim,
+    *,
+    approve: bool,
+    reason: str,
+    actor,
+    kilometres: Decimal | None = None,
+    amount: Decimal | None = None,
+) -> TravelClaim:
+    """The unit's contact or a coordinator approves (lines are made), approves with a change, or
+    rejects; a change or a rejection needs a reason. The person gets a mail either way.
+
+    A change is `kilometres` (mileage) or `amount` (receipts, lost income) other than claimed;
+    the claim keeps what the person asked for and the lines say what was approved.
+    """
     reason = (reason or "").strip()
     if not approve and not reason:
         raise CompensationError(_("Skriv varför ersättningen inte godkänns. Personen får se skälet."))
+    changing = approve and (kilometres is not None or amount is not None)
+    if changing and not reason:
+        raise CompensationError(_("Skriv varför du ändrar ersättningen. Personen får se skälet."))
     with transaction.atomic():
         locked = (
             TravelClaim.objects.select_for_update(of=("self",))
-            .select_related("assignment__request__unit", "session")
+            .select_related("assignment__request__unit", "session", "resource")
             .get(pk=claim.pk)
         )
         if locked.status != ClaimStatus.SUBMITTED:
             return locked  # already decided (another tab, a double click)
-        lines = []
+        priced = []
         if approve:
             pricer = Pricer()
             day = locked.session.date
@@ -183,14 +217,23 @@ def decide_claim(claim: TravelClaim, *, approve: bool, reason: str, actor) -> Tr
                 try:
                     if locked.kind == ClaimKind.MILEAGE:
                         route = f"{locked.from_place}–{locked.to_place}"
-                        priced = pricer.mileage(day, locked.kilometres, route)
+                        km = kilometres if kilometres is not None else locked.kilometres
+                        priced = pricer.mileage(day, km, route)
                     else:
-                        priced = [pricer.against_receipt(day, CLAIM_RATE[locked.kind], locked.amount or 0)]
+                        claimed = amount if amount is not None else (locked.amount or 0)
+                        priced = [
+                            pricer.against_receipt(
+                                day, CLAIM_RATE[locked.kind], claimed, already_ore=_already_paid_that_day(locked, day)
+                            )
+                        ]
                 except PricingError as exc:
                     raise CompensationError(str(exc)) from exc
-            lines = FeeLine.objects.bulk_create(
-                [_line(locked.assignment, p, day=day, session=locked.session, claim=locked) for p in priced if p.amount_ore]
-            )
+        lines = FeeLine.objects.bulk_create(
+            [_line(locked.assignment, p, day=day, session=locked.session, claim=locked) for p in priced if p.amount_ore]
+        )
+        changed = changing or (
+            locked.kind != ClaimKind.MILEAGE and approve and priced[0].amount_ore < round_kronor(locked.amount or 0)
+        )
         locked.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
@@ -200,6 +243,13 @@ def decide_claim(claim: TravelClaim, *, approve: bool, reason: str, actor) -> Tr
             "compensation.claim.approved" if approve else "compensation.claim.rejected",
             actor=actor,
             obj=locked,
-            data={"reason": reason, "lines": [line.pk for line in lines]},
+            data={
+                "reason": reason,
+                "lines": [line.pk for line in lines],
+                "changed": changed,
+                "kilometres": kilometres,
+                "amount": amount,
+            },
         )
+        send_claim_decided(locked, priced=priced, changed=changed)
         return locked

@@ -41,16 +41,19 @@ def _claims_for(user):
 @permission_required("compensation.decide_claim", raise_exception=True)
 def claim_detail(request, pk):
     claim = get_object_or_404(_claims_for(request.user), pk=pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, claim=claim)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            data = form.cleaned_data
             try:
                 decide_claim(
                     claim,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    reason=form.cleaned_data["reason"],
+                    approve=data["decision"] in ("approve", "change"),
+                    reason=data["reason"],
                     actor=request.user,
+                    kilometres=data.get("kilometres"),
+                    amount=data.get("amount"),
                 )
             except CompensationError as exc:
                 messages.error(request, str(exc))

@@ -204,6 +204,11 @@ def test_the_copy_export_is_the_python_export_byte_for_byte(batch, finance):
     person.payee.legal_name = 'Anna "Nina" Berg; Lund'
     person.payee.save()
     line = FeeLine.objects.filter(batch=batch).order_by("pk").first()
+    # A reference and a cost centre with the delimiter and a quote (the reference is added in Python).
+    line.assignment.reference = 'LB-2026;"1"'
+    line.assignment.save()
+    FeeLine.objects.filter(pk=line.pk).update(cost_centre='41;"0"')
+    line.refresh_from_db()
     mark_exported(batch, actor=finance)
     reverse_line(line, reason="fel", actor=finance)
     later = create_batch(period_start=date(2000, 1, 1), period_end=date(2100, 1, 1), actor=finance)
