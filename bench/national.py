@@ -72,6 +72,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="share of the national figures to build (default 1)")
     parser.add_argument("--rebuild", action="store_true", help="drop the database and build the data again")
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page (default 20)")
+    parser.add_argument("--queries", action="store_true", help="run: print each page's three slowest queries")
     parser.add_argument("--skip-refresh", action="store_true", help="build: do not count the statistics' figures")
     return parser.parse_args()
 
@@ -211,7 +212,7 @@ def fill(size: Sizes) -> None:
             CASE WHEN g % 4 = 0 THEN (t + interval '40 days')::date END,
             CASE WHEN g % 4 IN (1, 3) THEN t + interval '700 days' END,
             CASE WHEN g % 16 = 0 THEN 2 END
-        FROM (SELECT g, timestamptz '{START}' + {span} * (g - 1) / {p} AS t FROM generate_series(1, {p}) g) s""",
+        FROM (SELECT g, timestamptz '{START}' + {span} * ((g - 1)::float8 / {p}) AS t FROM generate_series(1, {p}) g) s""",
     )
     step(
         "their experience areas (1-3)",
@@ -274,7 +275,8 @@ def fill(size: Sizes) -> None:
             CASE WHEN g % 15 = 0 THEN 'arabiska' ELSE '' END
         FROM (SELECT g, t, (t + interval '30 days')::date + (g % 30) AS starts_on,
                 extract(epoch FROM now() - t) / 86400 AS age
-              FROM (SELECT g, timestamptz '{START}' + {span} * (g - 1) / {r} AS t FROM generate_series(1, {r}) g) s0) s""",
+              FROM (SELECT g, timestamptz '{START}' + {span} * ((g - 1)::float8 / {r}) AS t
+                    FROM generate_series(1, {r}) g) s0) s""",
     )
     step(
         "areas the requests want (1-2)",
@@ -553,7 +555,7 @@ def run(args: argparse.Namespace) -> int:
         f"Machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
         f"reference {common.reference_ms(connection):.0f} ms; {args.runs} runs per page after one warm-up"
     )
-    print(f"{'page':<44} {'p50':>8} {'p95':>8} {'queries':>8} {'req/s':>7}  target")
+    print(f"{'page':<44} {'p50':>8} {'p95':>8} {'queries':>8} {'SQL':>8} {'req/s':>7}  target")
     ok, floor_rate = True, None
     for name, who, url, is_list in pages():
         client = clients[who]
@@ -574,7 +576,11 @@ def run(args: argparse.Namespace) -> int:
             checks.append((f">= {LIST_SHARE_OF_FLOOR:.0%} of the floor's rate", rate >= LIST_SHARE_OF_FLOOR * floor_rate))
         verdict = ", ".join(f"{text} {'ok' if good else 'MISSED'}" for text, good in checks)
         ok = ok and all(good for _, good in checks)
-        print(f"{name:<44} {p50:6.0f} ms {p95:6.0f} ms {len(queries):8d} {rate:7.1f}  {verdict}", flush=True)
+        sql = 1000 * sum(float(q["time"]) for q in queries.captured_queries)
+        print(f"{name:<44} {p50:6.0f} ms {p95:6.0f} ms {len(queries):8d} {sql:5.0f} ms {rate:7.1f}  {verdict}", flush=True)
+        if args.queries:
+            for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+                print(f"      {1000 * float(q['time']):7.1f} ms  {q['sql'][:300]}")
 
     request = UnitRequest.objects.filter(status="ready").order_by("-pk").first()
     active = ExperienceResource.objects.filter(status="active").count()
@@ -585,8 +591,9 @@ def run(args: argparse.Namespace) -> int:
     good = p95 <= SHORTLIST_CALL_P95_MS
     ok = ok and good
     label = f"shortlist() call ({active:,} active, {eligible:,} pass)"
+    sql = 1000 * sum(float(q["time"]) for q in queries.captured_queries)
     print(
-        f"{label:<44} {p50:6.0f} ms {p95:6.0f} ms {len(queries):8d} {1000 / statistics.mean(times):7.1f}  "
+        f"{label:<44} {p50:6.0f} ms {p95:6.0f} ms {len(queries):8d} {sql:5.0f} ms {1000 / statistics.mean(times):7.1f}  "
         f"p95 <= {SHORTLIST_CALL_P95_MS:.0f} ms {'ok' if good else 'MISSED'}"
     )
     print(f"\n{'PASS: every target met' if ok else 'FAIL: a target was missed'}")
