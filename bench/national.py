@@ -172,6 +172,7 @@ def build(args: argparse.Namespace) -> None:
             sequence = f"pg_get_serial_sequence('{table}', 'id')"
             step(f"sequence of {table}", f"SELECT setval({sequence}, (SELECT coalesce(max(id), 1) FROM {table}))")
     step("ANALYZE", "ANALYZE")
+    refresh_fairness()
     print(f"Built in {time.perf_counter() - started:.0f} s (load average now {os.getloadavg()[0]:.1f}).", flush=True)
     if not args.skip_refresh:
         from insights import figures
@@ -180,6 +181,17 @@ def build(args: argparse.Namespace) -> None:
         state = figures.refresh()
         step("ANALYZE insights_figure", "ANALYZE insights_figure")
         print(f"Statistics' figures counted in {time.perf_counter() - started:.0f} s: {state.rows:,} rows.", flush=True)
+
+
+def refresh_fairness() -> None:
+    """What beat does every 10 minutes: the shortlist's kept fairness facts (matching.services)."""
+    from matching.services import refresh_fairness
+
+    started = time.perf_counter()
+    rows = refresh_fairness()
+    label = "fairness facts (matching.services.refresh_fairness)"
+    print(f"  {label:<52} {rows:>10,} rows {time.perf_counter() - started:7.1f} s")
+    step("ANALYZE matching_fairnessfacts", "ANALYZE matching_fairnessfacts")
 
 
 def fill(size: Sizes) -> None:
@@ -536,6 +548,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not ExperienceResource.objects.filter(email=MARKER).exists():
         sys.exit("No data: run `bench/national.py build` first.")
+    from matching.models import FairnessCount
+
+    if not FairnessCount.objects.exists():  # built before the facts were kept
+        refresh_fairness()
     settings.ALLOWED_HOSTS = ["testserver"]
     clients = {
         "coordinator": signed_in(COORDINATOR_EMAIL, "Bench Samordnare", [Role.COORDINATOR]),
