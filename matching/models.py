@@ -120,10 +120,6 @@ class FairnessFacts(models.Model):
     # inquiries up to the watermark sent on or after FairnessCount.counted_from
     asked_count = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        verbose_name = _("rättvisefakta")
-        verbose_name_plural = _("rättvisefakta")
-
     def __str__(self):
         return f"{self.resource_id}: {self.asked_count}"
 
@@ -134,10 +130,6 @@ class FairnessCount(models.Model):
     watermark = models.BigIntegerField(default=0)  # the highest inquiry id counted
     counted_from = models.DateTimeField(null=True)  # asked_count counts inquiries sent from here
     counted_at = models.DateTimeField(null=True)
-
-    class Meta:
-        verbose_name = _("räkning av rättvisefakta")
-        verbose_name_plural = _("räkning av rättvisefakta")
 
     def __str__(self):
         return f"≤ {self.watermark}"

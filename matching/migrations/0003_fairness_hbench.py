@@ -19,10 +19,6 @@ class Migration(migrations.Migration):
                 ("counted_from", models.DateTimeField(null=True)),
                 ("counted_at", models.DateTimeField(null=True)),
             ],
-            options={
-                "verbose_name": "räkning av rättvisefakta",
-                "verbose_name_plural": "räkning av rättvisefakta",
-            },
         ),
         migrations.CreateModel(
             name="FairnessFacts",
@@ -40,9 +36,5 @@ class Migration(migrations.Migration):
                 ("last_asked_at", models.DateTimeField(null=True)),
                 ("asked_count", models.PositiveIntegerField(default=0)),
             ],
-            options={
-                "verbose_name": "rättvisefakta",
-                "verbose_name_plural": "rättvisefakta",
-            },
         ),
     ]
