@@ -5,18 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0003_default_agreement_template'),
-        ('matching', '0003_fairness_hbench'),
-        ('registry', '0008_taxonomy_english_names'),
-        ('requests_app', '0005_request_starts_on_hbench'),
+        ("assignments", "0003_default_agreement_template"),
+        ("matching", "0003_fairness_hbench"),
+        ("registry", "0008_taxonomy_english_names"),
+        ("requests_app", "0005_request_starts_on_hbench"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['-created_at', '-id'], name='assignment_newest_first'),
+            model_name="assignment",
+            index=models.Index(fields=["-created_at", "-id"], name="assignment_newest_first"),
         ),
     ]

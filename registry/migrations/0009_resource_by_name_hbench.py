@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0008_taxonomy_english_names'),
+        ("registry", "0008_taxonomy_english_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='experienceresource',
-            index=models.Index(fields=['last_name', 'first_name'], name='resource_by_name'),
+            model_name="experienceresource",
+            index=models.Index(fields=["last_name", "first_name"], name="resource_by_name"),
         ),
     ]

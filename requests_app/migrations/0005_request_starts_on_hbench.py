@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0008_taxonomy_english_names'),
-        ('requests_app', '0004_unit_join_requests_for_existing_units'),
+        ("registry", "0008_taxonomy_english_names"),
+        ("requests_app", "0004_unit_join_requests_for_existing_units"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='unitrequest',
-            index=models.Index(fields=['starts_on'], name='request_starts_on'),
+            model_name="unitrequest",
+            index=models.Index(fields=["starts_on"], name="request_starts_on"),
         ),
     ]
