@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint check bandit messages clean load
+.PHONY: run test lint check bandit messages clean load bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ load: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# The national-scale benchmark (bench/README.md): builds the data once, then times the pages.
+# Needs DATABASE_URL to a PostgreSQL database whose name contains "bench".
+bench: $(STAMP)
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/lb_bench_national"; exit 2; }
+	$(PY) bench/national.py build $(BENCH_BUILD_ARGS)
+	$(PY) bench/national.py run $(BENCH_RUN_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-load var

@@ -301,6 +301,8 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "notifications.tasks.deliver_pending_emails", "schedule": 60.0},
     "registry-yearly-checks": {"task": "registry.tasks.send_yearly_checks", "schedule": 3600.0},
     "matching-inquiry-sweep": {"task": "matching.tasks.sweep_inquiries", "schedule": 900.0},
+    # The shortlist's kept fairness facts (matching.models.FairnessFacts); it counts what came after.
+    "matching-refresh-fairness": {"task": "matching.tasks.refresh_fairness", "schedule": 600.0},
     "evaluations-sweep": {"task": "evaluations.tasks.sweep_evaluations", "schedule": 3600.0},
     "registry-purge-departed": {"task": "registry.tasks.purge_departed", "schedule": 3600.0 * 6},
     "assignments-reminders": {"task": "assignments.tasks.sweep_reminders", "schedule": 900.0},

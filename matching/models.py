@@ -103,3 +103,33 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"{self.request} → {self.resource_id}"
+
+
+class FairnessFacts(models.Model):
+    """Kept summary of one person's inquiries, so the shortlist need not group every inquiry
+    ever sent by person: the latest time they were asked and how many inquiries counted.
+
+    Written only by services.refresh_fairness() (beat, every 10 minutes), which counts the
+    inquiries up to FairnessCount.watermark. The shortlist adds what came after the watermark
+    and takes off what has left the twelve months since (scoring.annotate_components), so
+    the facts it ranks by are exact whenever the refresh last ran.
+    """
+
+    resource = models.OneToOneField(ExperienceResource, primary_key=True, on_delete=models.CASCADE, related_name="fairness")
+    last_asked_at = models.DateTimeField(null=True)
+    # inquiries up to the watermark sent on or after FairnessCount.counted_from
+    asked_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.resource_id}: {self.asked_count}"
+
+
+class FairnessCount(models.Model):
+    """One row: up to which inquiry FairnessFacts were counted, and from when."""
+
+    watermark = models.BigIntegerField(default=0)  # the highest inquiry id counted
+    counted_from = models.DateTimeField(null=True)  # asked_count counts inquiries sent from here
+    counted_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"≤ {self.watermark}"

@@ -15,14 +15,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Floor, Lower, StrIndex
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Floor, Greatest, Lower, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from matching.enums import COMMITTED
-from matching.models import Conflict, Inquiry, MatchingWeights
+from matching.models import Conflict, FairnessCount, Inquiry, MatchingWeights
 from registry.enums import ResourceStatus
 from registry.models import AwayPeriod, ContributionType, ExperienceResource
 from requests_app.enums import AgeGroup, Format, WorkKind
@@ -257,6 +272,43 @@ class PerPerson(ExpressionWrapper):
         return []
 
 
+def with_fairness_facts(qs: QuerySet, wish: Wish) -> QuerySet:
+    """Adds last_asked (the latest inquiry's time) and asked_12m (inquiries in the 12 months
+    before wish.now) to each person: what a GROUP BY over all their inquiries would give.
+
+    The kept FairnessFacts (counted up to the watermark by services.refresh_fairness) are
+    read as they are; only the inquiries after the watermark, and those counted that have
+    since left the 12 months, are joined and counted, few whatever the history. Kept facts
+    counted from later than a year before wish.now (or none at all) are not used: then every
+    inquiry is after the watermark 0 and counted here.
+    """
+    year_ago = wish.now - timedelta(days=365)
+    usable = FairnessCount.objects.filter(pk=1, counted_from__lte=year_ago)
+    watermark = Coalesce(Subquery(usable.values("watermark")[:1]), Value(0))
+    counted_from = Subquery(usable.values("counted_from")[:1])
+    after = Q(changes__pk__gt=watermark)
+    aged = Q(changes__pk__lte=watermark, changes__sent_at__gte=counted_from, changes__sent_at__lt=year_ago)
+    qs = qs.annotate(
+        changes=FilteredRelation(
+            "inquiries",
+            condition=Q(inquiries__pk__gt=watermark)
+            | Q(inquiries__pk__lte=watermark, inquiries__sent_at__gte=counted_from, inquiries__sent_at__lt=year_ago),
+        ),
+        kept=FilteredRelation("fairness", condition=Q(Exists(usable))),
+    ).annotate(
+        kept_last=Max("kept__last_asked_at"),
+        new_last=Max("changes__sent_at", filter=after),
+        kept_count=Coalesce(Max("kept__asked_count"), Value(0)),
+        new_count=Count("changes", filter=after & Q(changes__sent_at__gte=year_ago)),
+        aged_count=Count("changes", filter=aged),
+    )
+    return qs.annotate(
+        # GREATEST of one value and NULL is NULL on SQLite: each side falls back on the other.
+        last_asked=Greatest(Coalesce("kept_last", "new_last"), Coalesce("new_last", "kept_last")),
+        asked_12m=F("kept_count") + F("new_count") - F("aged_count"),
+    )
+
+
 def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> QuerySet:
     """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100)."""
     through_areas = ExperienceResource.areas.through.objects
@@ -265,12 +317,7 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> Q
     # EXISTS, not IN: PostgreSQL hashes it when ranking the whole pool and looks it up by index
     # when the values are wanted for a page of people.
     mine = Q(experienceresource_id=OuterRef("pk"))
-    year_ago = wish.now - timedelta(days=365)
-    qs = qs.annotate(
-        last_asked=Max("inquiries__sent_at"),
-        asked_12m=Count("inquiries", filter=Q(inquiries__sent_at__gte=year_ago)),
-        muni_at=StrIndex(Value(wish.location), _Lower("municipality")),
-    )
+    qs = with_fairness_facts(qs, wish).annotate(muni_at=StrIndex(Value(wish.location), _Lower("municipality")))
     c = {}
     if wish.area_ids:
         hits = [_flag(Exists(through_areas.filter(mine, experiencearea_id=a))) for a in wish.area_ids]

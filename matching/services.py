@@ -12,13 +12,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from matching import emails
 from matching.enums import INQUIRY_TRANSITIONS, OPEN_INQUIRY, AnsweredVia, InquiryStatus
-from matching.models import Conflict, Inquiry, MatchingWeights
+from matching.models import Conflict, FairnessCount, FairnessFacts, Inquiry, MatchingWeights
 from matching.scoring import CRITERIA, Wish, annotate_components, eligible, explain
 from matching.signals import choice_confirmed
 from notifications import links
@@ -361,3 +362,38 @@ def add_conflict(resource: ExperienceResource, unit: CareUnit, *, note: str = ""
 
 def remove_conflict(conflict: Conflict, *, actor) -> None:
     conflict.delete()
+
+
+# --- the kept fairness facts -------------------------------------------------------------------
+
+# Inquiries sent in the last minutes are left to the shortlist's live count: one still being
+# written (its id taken, not yet committed) must not fall below the watermark unseen.
+FAIRNESS_LAG = timedelta(minutes=5)
+
+
+def refresh_fairness(now: datetime | None = None) -> int:
+    """Counts every person's fairness facts afresh (see models.FairnessFacts); beat runs it.
+
+    One transaction: the shortlist reads the old facts and watermark until it commits. Two
+    refreshes at once wait for each other on the FairnessCount row. Returns the rows written.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        state, _created = FairnessCount.objects.select_for_update().get_or_create(pk=1)
+        counted_from = now - timedelta(days=365)
+        settled = Inquiry.objects.filter(sent_at__lt=now - FAIRNESS_LAG).order_by("-pk").values_list("pk", flat=True)[:1]
+        watermark = next(iter(settled), 0)
+        rows = (
+            Inquiry.objects.filter(pk__lte=watermark)
+            .order_by()
+            .values("resource_id")
+            .annotate(last=Max("sent_at"), count=Count("pk", filter=Q(sent_at__gte=counted_from)))
+        )
+        FairnessFacts.objects.all().delete()
+        FairnessFacts.objects.bulk_create(
+            (FairnessFacts(resource_id=row["resource_id"], last_asked_at=row["last"], asked_count=row["count"]) for row in rows),
+            batch_size=5000,
+        )
+        state.watermark, state.counted_from, state.counted_at = watermark, counted_from, now
+        state.save()
+    return FairnessFacts.objects.count()

@@ -8,3 +8,8 @@ from matching import services
 @shared_task(ignore_result=True)
 def sweep_inquiries() -> dict:
     return {"expired": services.expire_overdue(), "reminded": services.send_reminders()}
+
+
+@shared_task(ignore_result=True)
+def refresh_fairness() -> int:
+    return services.refresh_fairness()

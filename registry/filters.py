@@ -5,7 +5,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,13 +51,25 @@ class PoolFilter(django_filters.FilterSet):
     """What the pool can be narrowed by: shared by the resource list and the invitations to events."""
 
     perspective = django_filters.ModelChoiceFilter(
-        field_name="perspectives", queryset=Perspective.objects.all(), label=_("Perspektiv"), empty_label=_("Alla")
+        field_name="perspectives",
+        queryset=Perspective.objects.all(),
+        method="filter_taxonomy",
+        label=_("Perspektiv"),
+        empty_label=_("Alla"),
     )
     area = django_filters.ModelChoiceFilter(
-        field_name="areas", queryset=ExperienceArea.objects.all(), label=_("Erfarenhetsområde"), empty_label=_("Alla")
+        field_name="areas",
+        queryset=ExperienceArea.objects.all(),
+        method="filter_taxonomy",
+        label=_("Erfarenhetsområde"),
+        empty_label=_("Alla"),
     )
     contribution = django_filters.ModelChoiceFilter(
-        field_name="contribution_types", queryset=ContributionType.objects.all(), label=_("Medverkansform"), empty_label=_("Alla")
+        field_name="contribution_types",
+        queryset=ContributionType.objects.all(),
+        method="filter_taxonomy",
+        label=_("Medverkansform"),
+        empty_label=_("Alla"),
     )
     municipality = SearchFilter(lookup_expr="icontains", label=_("Kommun"))
     language = SearchFilter(field_name="languages", lookup_expr="icontains", label=_("Språk"))
@@ -92,9 +104,13 @@ class PoolFilter(django_filters.FilterSet):
         cutoff = months_before(timezone.localdate(), int(value))
         return queryset.filter(Q(last_assignment_on__isnull=True) | Q(last_assignment_on__lt=cutoff))
 
-    def filter_queryset(self, queryset):
-        # A person matches once, however many of their areas or perspectives matched.
-        return super().filter_queryset(queryset).distinct()
+    def filter_taxonomy(self, queryset, name, value):
+        """EXISTS, not a join: each person stays one row, so no DISTINCT over the whole pool is needed."""
+        field = ExperienceResource._meta.get_field(name)
+        links = field.remote_field.through.objects.filter(
+            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): value}
+        )
+        return queryset.filter(Exists(links))
 
 
 class ResourceFilter(PoolFilter):

@@ -117,7 +117,11 @@ class ExperienceResource(models.Model):
         verbose_name = _("erfarenhetsresurs")
         verbose_name_plural = _("erfarenhetsresurser")
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["status", "last_name"])]
+        indexes = [
+            models.Index(fields=["status", "last_name"]),
+            # The pool list's own order: its pages are read from the index, not sorted.
+            models.Index(fields=["last_name", "first_name"], name="resource_by_name"),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="unique_resource_email"),
         ]

@@ -152,6 +152,8 @@ class UnitRequest(models.Model):
         verbose_name = _("förfrågan")
         verbose_name_plural = _("förfrågningar")
         ordering = ["-submitted_at", "-created_at"]
+        # The shortlist's monthly limit reads the inquiries of the requests in one month.
+        indexes = [models.Index(fields=["starts_on"], name="request_starts_on")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status=RequestStatus.DRAFT) | models.Q(reference__isnull=False),

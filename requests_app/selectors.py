@@ -24,7 +24,9 @@ def coordinators() -> QuerySet[User]:
 
 def board_summary() -> dict:
     """The figures at the top of the board: how many in each status, and the oldest waiting."""
-    sent = UnitRequest.objects.exclude(status=RequestStatus.DRAFT)
+    # Every figure is about open requests (the waiting ones are open too): only those are read,
+    # by the status index, however many closed requests the years have gathered.
+    sent = UnitRequest.objects.filter(status__in=OPEN_STATUSES)
     counts = sent.aggregate(
         **{status.value: Count("pk", filter=Q(status=status)) for status in RequestStatus if status.value in OPEN_STATUSES},
         unassigned=Count("pk", filter=Q(status__in=OPEN_STATUSES, responsible__isnull=True)),

@@ -75,7 +75,11 @@ class Assignment(models.Model):
         verbose_name = _("uppdrag")
         verbose_name_plural = _("uppdrag")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # The coordinators' list, newest first: read from the top, not sorted at national scale.
+            models.Index(fields=["-created_at", "-id"], name="assignment_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status=AssignmentStatus.CANCELLED) | ~models.Q(cancel_reason=""),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -63,7 +64,10 @@ def batch_detail(request, pk):
     page = Paginator(
         FeeLine.objects.filter(batch=batch).select_related("resource", "assignment", "reversed_by").order_by("pk"), 100
     ).get_page(request.GET.get("sida"))
-    missing = FeeLine.objects.filter(batch=batch, resource__payee__isnull=True).values("resource_id").distinct().count()
+    # People, not lines (the lines' own order must not enter the DISTINCT), read from the batch's
+    # lines by its index: a national pool of people is never scanned.
+    without_payee = ~Exists(Payee.objects.filter(resource_id=OuterRef("resource_id")))
+    missing = FeeLine.objects.filter(without_payee, batch=batch).order_by().values("resource_id").distinct().count()
     return render(
         request,
         "compensation/finance_batch.html",
