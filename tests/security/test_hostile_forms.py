@@ -577,28 +577,32 @@ def test_hostile_values_never_break_a_form(harvest, clients):
     per_form = max(2, math.ceil(PROFILE.max_examples / len(forms)))
     failures = []
 
-    for form in sorted(forms, key=lambda f: f.route):
-
-        @settings(PROFILE, max_examples=per_form)
-        @given(data=submissions(form))
-        def post_hostile(data, form=form):
-            note(f"{form.persona} posts to {form.path} (form on {form.page}): {data!r:.2000}")
-            with transaction.atomic():
-                cache.clear()  # rate limits
-                before = row_counts()
-                response = clients(form.persona).post(form.path, data)
-                assert response.status_code < 500, f"{response.status_code} from {form.path}"
-                problems = mangled(data)
-                assert problems == [], problems
-                if refused(response):
-                    after = row_counts()
-                    created = {t: after[t] - before[t] for t in after if after[t] != before[t]}
-                    assert created == {}, f"refused ({response.status_code}) yet stored rows: {created}"
-                transaction.set_rollback(True)
-
+    for form in sorted(forms, key=lambda f: (f.route, f.page)):
         try:
-            post_hostile()
+            hostile_posts(form, clients, per_form)()
         except Exception as exc:  # noqa: BLE001 (report every form, not the first one only)
             notes = "\n".join(getattr(exc, "__notes__", []))
             failures.append(f"{form.route} ({form.persona}, form on {form.page}): {type(exc).__name__}: {str(exc)[:1500]}\n{notes}")
     assert failures == [], "\n\n".join(failures)
+
+
+def hostile_posts(form: Form, clients, examples: int):
+    @settings(PROFILE, max_examples=examples)
+    @given(data=submissions(form))
+    def post_hostile(data):
+        note(f"{form.persona} posts to {form.path} (form on {form.page}): {data!r:.2000}")
+        with transaction.atomic():
+            cache.clear()  # rate limits
+            before = row_counts()
+            response = clients(form.persona).post(form.path, data)
+            response.close()
+            assert response.status_code < 500, f"{response.status_code} from {form.path}"
+            problems = mangled(data)
+            assert problems == [], problems
+            if refused(response):
+                after = row_counts()
+                created = {t: after[t] - before[t] for t in after if after[t] != before[t]}
+                assert created == {}, f"refused ({response.status_code}) yet stored rows: {created}"
+            transaction.set_rollback(True)
+
+    return post_hostile
