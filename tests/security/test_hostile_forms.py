@@ -288,8 +288,7 @@ def viewers(access: Access) -> list[str]:
     """Everyone allowed to open the route's page with the world's objects: forms found there are posted as them."""
     if access.roles == EVERYONE:
         return ["anonymous"]
-    found = [] if access.scoped and not access.sees_all else [p for p in PREFERENCE if p in access.roles]
-    found += sorted(access.sees_all)
+    found = sorted(access.sees_all) if access.scoped else [p for p in PREFERENCE if p in access.roles]
     found += [
         {"unit_staff": "unit_owner", "resource": "resource_owner"}[r] for r in ("unit_staff", "resource") if r in access.roles
     ]
@@ -659,3 +658,23 @@ def hostile_posts(form: Form, clients, examples: int):
             transaction.set_rollback(True)
 
     return post_hostile
+
+
+@pytest.mark.parametrize(
+    ("stored", "flagged"),
+    [
+        (f"{SENT}<b>fet</b>", False),  # kept whole, stripped as the form strips
+        (f"Anteckning: {SENT}<b>fet</b>", False),  # kept whole inside a longer text
+        (f"{SENT}&lt;b&gt;fet&lt;/b&gt;", True),  # escaped
+        (f"{SENT}<b>fe", True),  # cut short
+        (f"{SENT}<b>fet</b>\x00", True),  # a NUL byte
+    ],
+)
+def test_the_checks_catch_a_mangled_value(db, stored, flagged):
+    if "\x00" in stored and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses to store a NUL byte itself")
+    from matching.models import Conflict
+
+    Conflict.objects.create(resource=ExperienceResourceFactory(), unit=CareUnit.objects.create(name="Enhet"), note=stored)
+
+    assert bool(mangled({"note": f"  {SENT}<b>fet</b>\r\n"})) is flagged
