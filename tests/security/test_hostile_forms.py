@@ -595,13 +595,17 @@ def cleaned(value: str) -> set[str]:
     return {stripped, stripped.replace("\r\n", "\n")}
 
 
+# Rows that hold what was sent rendered, not as sent: checked for NUL bytes only.
+RENDERED = {"OutboundEmail": "a mail: its HTML part escapes what was sent, its text part wraps the lines"}
+
+
 def mangled(data) -> list[str]:
     sent = [c for v in sent_strings(data) for c in cleaned(v)]
     problems = []
     for model, name, text in stored_with_marker():
         if "\x00" in text:
             problems.append(f"{model}.{name} holds a NUL byte: {text[:80]!r}")
-        elif not any(s and s in text for s in sent):
+        elif model not in RENDERED and not any(s and s in text for s in sent):
             problems.append(f"{model}.{name} holds {text[:80]!r}…, not what was sent")
     return problems
 

@@ -193,3 +193,31 @@ def test_a_100000_character_search_is_an_error_not_a_crash(client, login, person
 
     assert response.status_code == 200
     assert "Skriv högst 200 tecken i sökrutan." in response.content.decode()
+
+
+# --- found by the generated suite (test_hostile_forms.py) ----------------------------------------------
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, NOT_INT])
+def test_attest_with_an_id_no_database_stores_attests_nothing(client, login, coordinator, value):
+    login(client, coordinator)
+
+    response = client.post("/samordning/arvoden/", {"line": [value]})
+
+    assert response.status_code == 302
+
+
+def test_no_fee_with_a_nul_reason_or_a_word_for_next_is_refused(client, login, coordinator):
+    from compensation.models import NoFee
+    from tests.assignments.factories import AssignmentFactory
+
+    assignment = AssignmentFactory()
+    login(client, coordinator)
+
+    response = client.post(f"/samordning/arvoden/uppdrag/{assignment.pk}/inget-arvode/", {"reason": NUL, "next": "-1"})
+
+    assert response.status_code == 302
+    assert response.url == "/samordning/arvoden/"
+    assert not NoFee.objects.exists()
+    response = client.post(f"/samordning/arvoden/uppdrag/{assignment.pk}/inget-arvode/", {"reason": "  Ideellt.  "})
+    assert NoFee.objects.get().reason == "Ideellt."
