@@ -70,7 +70,7 @@ from tests.security.test_url_access import world as world
 
 settings.register_profile(
     "hostile",
-    max_examples=400,  # in all, spread over the forms
+    max_examples=800,  # in all, spread over the forms
     deadline=None,
     derandomize=True,
     database=None,
