@@ -5,12 +5,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from compensation.models import NoFee
+from insights.models import YearlyReport
 from matching import services as matching
 from matching.enums import InquiryStatus
 from matching.models import Inquiry
 from registry.models import ContributionType, EventInvitation, ExperienceArea, ExperienceResource, Perspective
 from requests_app.enums import RequestStatus
 from requests_app.models import UnitRequest
+from tests.assignments.factories import AssignmentFactory
 from tests.factories import EventFactory, ExperienceResourceFactory, active_resource, request_at
 
 TOO_BIG = "9223372036854775808"  # one more than the largest 64-bit integer
@@ -208,8 +211,6 @@ def test_attest_with_an_id_no_database_stores_attests_nothing(client, login, coo
 
 
 def test_no_fee_with_a_nul_reason_or_a_word_for_next_is_refused(client, login, coordinator):
-    from compensation.models import NoFee
-    from tests.assignments.factories import AssignmentFactory
 
     assignment = AssignmentFactory()
     login(client, coordinator)
@@ -221,3 +222,16 @@ def test_no_fee_with_a_nul_reason_or_a_word_for_next_is_refused(client, login, c
     assert not NoFee.objects.exists()
     response = client.post(f"/samordning/arvoden/uppdrag/{assignment.pk}/inget-arvode/", {"reason": "  Ideellt.  "})
     assert NoFee.objects.get().reason == "Ideellt."
+
+
+@pytest.mark.parametrize("year", [NOT_INT, "0", "9999", TOO_BIG])
+def test_yearly_report_for_a_year_no_date_holds_is_refused(client, login, coordinator, year):
+
+    login(client, coordinator)
+
+    token = "6f1c2d1e-1111-4a4a-9b9b-123456789abc"
+    response = client.post("/samordning/arsrapporter/ny/", {"year": year, "submission_token": token})
+    assert response.status_code == 400
+    assert "year" in response.context["form"].errors
+    assert not YearlyReport.objects.exists()
+    assert client.get("/samordning/arsrapporter/", {"year": year}).status_code == 200
