@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from compensation.forms import PayeeForm
 from compensation.models import NoFee
 from insights.models import YearlyReport
 from matching import services as matching
@@ -235,3 +236,11 @@ def test_yearly_report_for_a_year_no_date_holds_is_refused(client, login, coordi
     assert "year" in response.context["form"].errors
     assert not YearlyReport.objects.exists()
     assert client.get("/samordning/arsrapporter/", {"year": year}).status_code == 200
+
+
+@pytest.mark.parametrize("code", ["²²²²²", "١٢٣٤٥"])
+def test_postal_code_in_other_digits_is_refused(db, code):
+    form = PayeeForm(data={"postal_code": code})
+
+    form.is_valid()
+    assert "postal_code" in form.errors
