@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from compensation.forms import PayeeForm
-from compensation.models import NoFee
+from compensation.models import FeeLine, NoFee
 from insights.models import YearlyReport
 from matching import services as matching
 from matching.enums import InquiryStatus
@@ -16,6 +16,7 @@ from requests_app.enums import RequestStatus
 from requests_app.models import UnitRequest
 from tests.assignments.factories import AssignmentFactory
 from tests.factories import EventFactory, ExperienceResourceFactory, active_resource, request_at
+from tests.security.test_url_access import world as world
 
 TOO_BIG = "9223372036854775808"  # one more than the largest 64-bit integer
 NOT_INT = "²"  # passes str.isdigit(), fails int()
@@ -244,3 +245,14 @@ def test_postal_code_in_other_digits_is_refused(db, code):
 
     form.is_valid()
     assert "postal_code" in form.errors
+
+
+def test_reversing_a_paid_line_with_a_nul_reason_is_refused(client, login, finance, world):
+
+    line = FeeLine.objects.get(pk=world["fee_line"])
+    login(client, finance)
+
+    response = client.post(f"/ekonomi/rader/{line.pk}/aterfor/", {"reason": NUL}, follow=True)
+
+    assert response.status_code == 200
+    assert not FeeLine.objects.filter(reverses=line).exists()
