@@ -83,7 +83,7 @@ class PayeeForm(forms.ModelForm):
 
     def clean_postal_code(self):
         digits = self.cleaned_data["postal_code"].replace(" ", "")
-        if not digits.isdigit() or len(digits) != 5:
+        if not (digits.isascii() and digits.isdigit()) or len(digits) != 5:  # "²" is a digit to isdigit()
             raise ValidationError(_("Postnumret är fem siffror, till exempel 582 25."))
         return digits
 

@@ -83,8 +83,11 @@ def finance_csv(request, slug):
 
 
 def _report_form(request, data=None):
-    raw = (data or request.GET).get("year")
-    year = int(raw) if raw and str(raw).isdigit() else timezone.localdate().year - 1
+    raw = str((data or request.GET).get("year") or "")
+    # ASCII digits of a year a date can hold ("²" is a digit to isdigit(); year 0 and 10000 are not dates);
+    # the form refuses any year it does not offer
+    ok = raw.isascii() and raw.isdigit() and len(raw) <= 4 and int(raw) >= 1
+    year = int(raw) if ok and int(raw) <= 9998 else timezone.localdate().year - 1
     period = Period.year(year)
     quotes = allowed_quotes(Window(start=period.start, end=period.end))
     initial = {"year": year, "submission_token": uuid.uuid4()}

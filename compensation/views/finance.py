@@ -125,8 +125,11 @@ def batch_paid(request, pk):
 def line_reverse(request, pk):
     line = get_object_or_404(FeeLine.objects.filter(batch__isnull=False), pk=pk)
     form = ReasonForm(request.POST)
+    form.is_valid()
     try:
-        reverse_line(line, reason=form.data.get("reason", ""), actor=request.user)
+        if "reason" in form.errors and form.data.get("reason", "").strip():
+            raise CompensationError(" ".join(form.errors["reason"]))  # e.g. a NUL byte, which no database stores
+        reverse_line(line, reason=form.cleaned_data.get("reason", ""), actor=request.user)
         messages.success(request, _("En återföring är gjord. Den kommer med i nästa utbetalning."))
     except CompensationError as exc:
         messages.error(request, str(exc))

@@ -20,7 +20,8 @@ from compensation.services import CompensationError, approve_lines, decide_claim
 @permission_required("compensation.attest", raise_exception=True)
 def attest(request):
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("line") if v.isdigit()]
+        # ASCII digits that fit a bigint ("²" is a digit to isdigit(); 2**63 overflows the database)
+        ids = [int(v) for v in request.POST.getlist("line") if v.isascii() and v.isdigit() and len(v) < 19]
         count = approve_lines(FeeLine.objects.filter(pk__in=ids), actor=request.user)
         messages.success(request, _("%(n)d rader attesterade.") % {"n": count})
         return redirect("compensation:attest")
@@ -88,14 +89,19 @@ def no_fee(request, pk):
         messages.success(request, _("Arvode betalas för uppdraget."))
     else:
         form = ReasonForm(request.POST)
-        reason = form.data.get("reason", "")
+        form.is_valid()
         try:
-            mark_no_fee(assignment, reason=reason, actor=request.user)
+            if "reason" in form.errors and form.data.get("reason", "").strip():
+                raise CompensationError(" ".join(form.errors["reason"]))  # e.g. a NUL byte, which no database stores
+            mark_no_fee(assignment, reason=form.cleaned_data.get("reason", ""), actor=request.user)
             messages.success(request, _("Uppdraget är markerat: inget arvode."))
         except CompensationError as exc:
             messages.error(request, str(exc))
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # a path on this site only (a bare word would be taken for a view name and fail to reverse)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("compensation:attest")
 

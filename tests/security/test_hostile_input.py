@@ -5,13 +5,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from compensation.forms import PayeeForm
+from compensation.models import FeeLine, NoFee
+from insights.models import YearlyReport
 from matching import services as matching
 from matching.enums import InquiryStatus
 from matching.models import Inquiry
 from registry.models import ContributionType, EventInvitation, ExperienceArea, ExperienceResource, Perspective
 from requests_app.enums import RequestStatus
 from requests_app.models import UnitRequest
+from tests.assignments.factories import AssignmentFactory
 from tests.factories import EventFactory, ExperienceResourceFactory, active_resource, request_at
+from tests.security.test_url_access import world as world
 
 TOO_BIG = "9223372036854775808"  # one more than the largest 64-bit integer
 NOT_INT = "²"  # passes str.isdigit(), fails int()
@@ -193,3 +198,61 @@ def test_a_100000_character_search_is_an_error_not_a_crash(client, login, person
 
     assert response.status_code == 200
     assert "Skriv högst 200 tecken i sökrutan." in response.content.decode()
+
+
+# --- found by the generated suite (test_hostile_forms.py) ----------------------------------------------
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, NOT_INT])
+def test_attest_with_an_id_no_database_stores_attests_nothing(client, login, coordinator, value):
+    login(client, coordinator)
+
+    response = client.post("/samordning/arvoden/", {"line": [value]})
+
+    assert response.status_code == 302
+
+
+def test_no_fee_with_a_nul_reason_or_a_word_for_next_is_refused(client, login, coordinator):
+
+    assignment = AssignmentFactory()
+    login(client, coordinator)
+
+    response = client.post(f"/samordning/arvoden/uppdrag/{assignment.pk}/inget-arvode/", {"reason": NUL, "next": "-1"})
+
+    assert response.status_code == 302
+    assert response.url == "/samordning/arvoden/"
+    assert not NoFee.objects.exists()
+    response = client.post(f"/samordning/arvoden/uppdrag/{assignment.pk}/inget-arvode/", {"reason": "  Ideellt.  "})
+    assert NoFee.objects.get().reason == "Ideellt."
+
+
+@pytest.mark.parametrize("year", [NOT_INT, "0", "9999", TOO_BIG])
+def test_yearly_report_for_a_year_no_date_holds_is_refused(client, login, coordinator, year):
+
+    login(client, coordinator)
+
+    token = "6f1c2d1e-1111-4a4a-9b9b-123456789abc"
+    response = client.post("/samordning/arsrapporter/ny/", {"year": year, "submission_token": token})
+    assert response.status_code == 400
+    assert "year" in response.context["form"].errors
+    assert not YearlyReport.objects.exists()
+    assert client.get("/samordning/arsrapporter/", {"year": year}).status_code == 200
+
+
+@pytest.mark.parametrize("code", ["²²²²²", "١٢٣٤٥"])
+def test_postal_code_in_other_digits_is_refused(db, code):
+    form = PayeeForm(data={"postal_code": code})
+
+    form.is_valid()
+    assert "postal_code" in form.errors
+
+
+def test_reversing_a_paid_line_with_a_nul_reason_is_refused(client, login, finance, world):
+
+    line = FeeLine.objects.get(pk=world["fee_line"])
+    login(client, finance)
+
+    response = client.post(f"/ekonomi/rader/{line.pk}/aterfor/", {"reason": NUL}, follow=True)
+
+    assert response.status_code == 200
+    assert not FeeLine.objects.filter(reverses=line).exists()

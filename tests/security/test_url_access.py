@@ -11,24 +11,30 @@ unit's staff on the same page), give `scoped=True` and name the former in `sees_
 
 from __future__ import annotations
 
+import html
+import io
 import re
+import shutil
+import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from assignments.documents.services import create_document
 from assignments.enums import AssignmentStatus, CompletionStatus
-from assignments.models import CompletionReport
+from assignments.models import Assignment, CompletionReport
 from compensation.models import FeeLine, TravelClaim
 from compensation.services import create_batch
-from evaluations.enums import Respondent
-from evaluations.models import Evaluation, FollowUpTheme
+from evaluations.enums import QuestionKind, Respondent
+from evaluations.models import Answer, Evaluation, FollowUpTheme, Question
 from insights.models import ReportStatus, YearlyReport
 from matching.models import Conflict, Inquiry
-from registry.models import AwayPeriod, EventInvitation
+from registry.models import AwayPeriod, EventInvitation, ExperienceArea
 from requests_app.enums import JoinKind, RequestStatus
 from requests_app.models import UnitJoinRequest
 from tests.assignments.factories import AssignmentFactory
@@ -233,6 +239,16 @@ PREFIXES = {
     "admin/": ADMINISTRATOR,  # Django's admin: staff with the administrator role only
 }
 
+# Health data in the world: the person's experience area, support needs, the coordinator's notes,
+# what their assignments are about and their free-text evaluation answer. Finance never sees these.
+HEALTH_MARKERS = (
+    "MARKÖR-HÄLSA-OMRÅDE",
+    "MARKÖR-HÄLSA-STÖD",
+    "MARKÖR-HÄLSA-ANTECKNING",
+    "MARKÖR-HÄLSA-UPPDRAG",
+    "MARKÖR-HÄLSA-SVAR",
+)
+
 # Text from the world that no refused response may contain.
 MARKERS = (
     "Markörsson",
@@ -242,6 +258,7 @@ MARKERS = (
     "MARKÖR-JÄV",
     "MARKÖR-ENHET",
     "MARKÖR-TEMA",
+    *HEALTH_MARKERS,
 )
 
 
@@ -306,6 +323,19 @@ def world(db, unit, settings):
     report = YearlyReport.objects.create(year=2026, status=ReportStatus.READY, quotes=[])
     report.file.save("arsrapport.pdf", ContentFile("%PDF-1.4 årsrapport, MARKÖR-ENHET".encode()))
     joining = UserFactory(email="ny.personal@regionexempel.se", roles=["unit_staff"])
+    # Health data (HEALTH_MARKERS), planted in every place it is kept.
+    person.areas.add(ExperienceArea.objects.create(name="MARKÖR-HÄLSA-OMRÅDE"))
+    person.support_needs = "MARKÖR-HÄLSA-STÖD"
+    person.coordinator_notes = "MARKÖR-HÄLSA-ANTECKNING"
+    person.save()
+    Assignment.objects.filter(resource=person).update(
+        title="MARKÖR-HÄLSA-UPPDRAG: att leva med diabetes", description="MARKÖR-HÄLSA-UPPDRAG", role="MARKÖR-HÄLSA-UPPDRAG"
+    )
+    Answer.objects.create(
+        evaluation=evaluations[Respondent.RESOURCE],
+        question=Question.objects.filter(question_set__respondent=Respondent.RESOURCE, kind=QuestionKind.TEXT).first(),
+        text="MARKÖR-HÄLSA-SVAR",
+    )
     return {
         "assignment": assignment.pk,
         "agreement": agreement.pk,
@@ -396,3 +426,92 @@ def test_the_admin_is_for_administrators_only(client, login, personas, world, pe
         assert response.status_code in (302, 403), path
         if response.status_code == 302:
             assert response.url.startswith(("/admin/login/", "/accounts/login/")), path
+
+
+AREA = "MARKÖR-HÄLSA-OMRÅDE"  # a name in the list of areas every form offers; health data only beside a person
+
+# Pages a role may open that show another unit's or person's name on purpose.
+SHOWN_ON_PURPOSE = {
+    ("unit_staff", "verksamhet/anslut/"): ("MARKÖR-ENHET",),  # the units one may ask to join
+    ("unit_staff", "verksamhet/"): ("MARKÖR-ENHET",),  # the same choice on the start page
+    ("resource", "mina-sidor/jav/"): ("MARKÖR-ENHET",),  # the units one may name a conflict of interest with
+}
+
+
+@pytest.mark.parametrize("persona", ["unit_staff", "resource", "outsider", "anonymous"])
+def test_own_pages_show_nothing_of_others(client, login, personas, world, persona):
+    """The pages a unit's staff or a person may open show their own things only, never the world's."""
+    if persona != "anonymous":
+        login(client, personas[persona])
+    problems = []
+    for route, access in ACCESS.items():
+        if persona not in access.roles or access.scoped:
+            continue  # refused, or the world's object by id refused: tested above
+        if set(re.findall(r"<(?:\w+:)?(\w+)>", route)) - set(access.ids):
+            continue  # a link that carries its own secret
+        for path in paths_for(route, access, world):
+            body = content_of(client.get(path))
+            allowed = (*SHOWN_ON_PURPOSE.get((persona, route), ()), AREA)
+            if leaked := [m for m in MARKERS if m not in allowed and m in body]:
+                problems.append(f"{path}: shows {leaked}")
+    assert problems == []
+
+
+def content_of(response) -> str:
+    """The text of a response: a page, a CSV, a workbook's sheets or a PDF's text."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content  # read to the end: closed
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind or body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as book:
+            return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist() if name.endswith(".xml"))
+    if body.startswith(b"%PDF") and shutil.which("pdftotext"):  # without it the PDF's compressed text is not read
+        return subprocess.run([shutil.which("pdftotext"), "-", "-"], input=body, capture_output=True, check=False).stdout.decode(
+            "utf-8", "replace"
+        )
+    for encoding in ("utf-8", "cp437", "latin-1"):  # SIE files are in PC8 (cp437)
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
+def route_of(path: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.route if match.route in ACCESS else None
+
+
+def test_finance_never_sees_health_data(client, login, finance, world):
+    """Every page finance can open, and every page, file and export linked from them: no health data."""
+    login(client, finance)
+    queue = [
+        path
+        for route, access in ACCESS.items()
+        if "finance" in access.roles and access.roles != EVERYONE
+        for path in (paths_for(route, access, world) if access.ids or access.paths else ["/" + route])
+    ]
+    queue += [f"/ekonomi/utbetalningar/{world['batch']}/fil.{fmt}" for fmt in ("csv", "xlsx", "sie", "pdf")]
+    seen, leaks = set(), []
+    while queue and len(seen) < 400:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        if response.status_code != 200:
+            content_of(response)  # a download read to its end is closed
+            continue
+        body = content_of(response)
+        if leaked := [m for m in HEALTH_MARKERS if m in body]:
+            leaks.append(f"{path}: {leaked}")
+        if "html" in response.get("Content-Type", ""):
+            for href in re.findall(r'href="(/[^"#]*)"', body):
+                href = html.unescape(href)
+                access = ACCESS.get(route_of(href))
+                if access and access.roles != EVERYONE and href not in seen:
+                    queue.append(href)  # public pages are tested signed out
+    assert len(seen) > 12, "finance's pages should be many; did the sign-in break?"
+    assert leaks == []
