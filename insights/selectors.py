@@ -17,7 +17,6 @@ from insights.disclosure import THRESHOLD, shown
 from insights.fees import fee_tables
 from insights.figures import Window
 from insights.models import Figure, Refresh
-from insights.sections import COORDINATOR_SECTIONS, FINANCE_SECTIONS
 from insights.tables import Table
 from registry.enums import PerspectiveCode, ResourceStatus
 from registry.models import ExperienceArea
@@ -378,7 +377,7 @@ def fee_section(period: Period, scope: Scope) -> Section:
 
 def coordinator_sections(period: Period, scope: Scope, data: Figures | None = None) -> list[Section]:
     data = data or load(period, scope)
-    sections = [
+    return [
         Section("banken", _("Banken"), bank_tables(data, period), _("Banken gäller hela regionen, oavsett vald verksamhet.")),
         Section("forfragningar", _("Förfrågningar"), request_tables(data)),
         Section("insatser", _("Insatser och timmar"), [*contribution_tables(data), spread_table(data)]),
@@ -386,9 +385,6 @@ def coordinator_sections(period: Period, scope: Scope, data: Figures | None = No
         Section("utvarderingar", _("Utvärderingar"), evaluation_tables(data)),
         fee_section(period, scope),
     ]
-    for hook in [*COORDINATOR_SECTIONS, *FINANCE_SECTIONS]:
-        sections.extend(hook(period=period, scope=scope, data=data))
-    return sections
 
 
 def finance_sections(period: Period, scope: Scope, data: Figures | None = None) -> list[Section]:
@@ -399,10 +395,7 @@ def finance_sections(period: Period, scope: Scope, data: Figures | None = None) 
     totals.add(_("Insatser"), data.total("ins.total"))
     hours = (Decimal(data.total("ins.hours100")) / 100).quantize(Decimal("0.1"))
     totals.add(_("Timmar"), hours, base=data.total("ins.total"), derived=(0,))
-    sections = [Section("totaler", _("Totaler"), [totals]), fee_section(period, scope)]
-    for hook in FINANCE_SECTIONS:
-        sections.extend(hook(period=period, scope=scope, data=data))
-    return sections
+    return [Section("totaler", _("Totaler"), [totals]), fee_section(period, scope)]
 
 
 __all__ = ["Period", "Scope", "coordinator_sections", "finance_sections", "load", "shown"]
