@@ -74,6 +74,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page (default 20)")
     parser.add_argument("--queries", action="store_true", help="run: print each page's three slowest queries")
     parser.add_argument("--skip-refresh", action="store_true", help="build: do not count the statistics' figures")
+    parser.add_argument(
+        "--only", default="", help="run: time only the pages whose name contains this text (the floor is always timed)"
+    )
+    parser.add_argument("--profile", action="store_true", help="run: print each timed page's 25 costliest functions (cProfile)")
     return parser.parse_args()
 
 
@@ -537,6 +541,22 @@ def timed(call, runs: int) -> list[float]:
     return times
 
 
+def profile_call(call, runs: int = 5) -> None:
+    """Print the functions that cost most (cumulative) over a few calls: where Python time goes."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        call()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    print("\n".join("      " + line for line in out.getvalue().splitlines() if line.strip()))
+
+
 def run(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.db import connection
@@ -575,6 +595,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'page':<44} {'p50':>8} {'p95':>8} {'queries':>8} {'SQL':>8} {'req/s':>7}  target")
     ok, floor_rate = True, None
     for name, who, url, is_list in pages():
+        if args.only and floor_rate is not None and args.only.lower() not in name.lower():
+            continue
         client = clients[who]
         response = client.get(url)
         if response.status_code != 200:
@@ -595,10 +617,15 @@ def run(args: argparse.Namespace) -> int:
         ok = ok and all(good for _, good in checks)
         sql = 1000 * sum(float(q["time"]) for q in queries.captured_queries)
         print(f"{name:<44} {p50:6.0f} ms {p95:6.0f} ms {len(queries):8d} {sql:5.0f} ms {rate:7.1f}  {verdict}", flush=True)
+        if args.profile and not name.startswith(("floor", "health")):
+            profile_call(lambda client=client, url=url: client.get(url))
         if args.queries:
             for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
                 print(f"      {1000 * float(q['time']):7.1f} ms  {q['sql'][:300]}")
 
+    if args.only and args.only.lower() not in "shortlist() call":
+        print(f"\n{'PASS: every page timed met its target' if ok else 'FAIL: a target was missed'}")
+        return 0 if ok else 1
     request = UnitRequest.objects.filter(status="ready").order_by("-pk").first()
     active = ExperienceResource.objects.filter(status="active").count()
     with CaptureQueriesContext(connection) as queries:
