@@ -119,7 +119,7 @@ class ConflictForm(forms.ModelForm):
     class Meta:
         model = Conflict
         fields = ["unit", "note"]
-        widgets = {"unit": LongSelect}  # a nation has thousands of care units
+        widgets = {"unit": LongSelect(label_field="name")}  # a nation has thousands of care units
 
     def __init__(self, *args, resource, for_coordinator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,6 @@ import calendar
 from datetime import date
 
 import django_filters
-from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SearchFilter
+from config.widgets import LongSelect
 from registry.enums import ResourceStatus
 from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
 
@@ -60,6 +60,7 @@ class PoolFilter(django_filters.FilterSet):
 
     perspective = django_filters.ModelChoiceFilter(
         field_name="perspectives",
+        widget=LongSelect,
         queryset=Perspective.objects.all(),
         method="filter_taxonomy",
         label=_("Perspektiv"),
@@ -67,6 +68,7 @@ class PoolFilter(django_filters.FilterSet):
     )
     area = django_filters.ModelChoiceFilter(
         field_name="areas",
+        widget=LongSelect,
         queryset=ExperienceArea.objects.all(),
         method="filter_taxonomy",
         label=_("Erfarenhetsområde"),
@@ -74,6 +76,7 @@ class PoolFilter(django_filters.FilterSet):
     )
     contribution = django_filters.ModelChoiceFilter(
         field_name="contribution_types",
+        widget=LongSelect,
         queryset=ContributionType.objects.all(),
         method="filter_taxonomy",
         label=_("Medverkansform"),
@@ -81,16 +84,22 @@ class PoolFilter(django_filters.FilterSet):
     )
     municipality = SearchFilter(lookup_expr="icontains", label=_("Kommun"))
     language = SearchFilter(field_name="languages", lookup_expr="icontains", label=_("Språk"))
-    age = django_filters.ChoiceFilter(choices=AGE_BANDS, method="filter_age", label=_("Ålder"), empty_label=_("Alla"))
+    age = django_filters.ChoiceFilter(
+        choices=AGE_BANDS, method="filter_age", label=_("Ålder"), empty_label=_("Alla"), widget=LongSelect
+    )
     trained = django_filters.BooleanFilter(
         field_name="training_completed_on",
         lookup_expr="isnull",
         exclude=True,
         label=_("Introduktionsutbildning gjord"),
-        widget=forms.Select(choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))]),
+        widget=LongSelect(choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))]),
     )
     last_assignment = django_filters.ChoiceFilter(
-        choices=LAST_ASSIGNMENT, method="filter_last_assignment", label=_("Senaste uppdrag"), empty_label=_("Alla")
+        choices=LAST_ASSIGNMENT,
+        method="filter_last_assignment",
+        label=_("Senaste uppdrag"),
+        empty_label=_("Alla"),
+        widget=LongSelect,
     )
 
     class Meta:
@@ -123,7 +132,9 @@ class PoolFilter(django_filters.FilterSet):
 
 class ResourceFilter(PoolFilter):
     q = SearchFilter(method="filter_text", label=_("Sök på namn eller berättelse"))
-    status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, label=_("Status"), empty_label=_("Alla"))
+    status = django_filters.ChoiceFilter(
+        choices=ResourceStatus.choices, label=_("Status"), empty_label=_("Alla"), widget=LongSelect
+    )
     # Explicit choices: django-filter's own labels are English ("Name (descending)") and
     # offered the default order twice ("Namn" and "Name").
     order = django_filters.OrderingFilter(

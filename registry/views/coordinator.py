@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -77,7 +78,9 @@ class ResourceListView(PermissionRequiredMixin, ListView):
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
-            rows=resources_for_coordinators(),
+            rows=resources_for_coordinators()
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("perspectives", to_attr="perspective_list"), Prefetch("areas", to_attr="area_list")),
             unfiltered=self.unfiltered,
         )
 
@@ -85,6 +88,15 @@ class ResourceListView(PermissionRequiredMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
         ctx["panels"] = render_panels(POOL_PAGE, self.request)
+        # Each row's perspectives and areas as text, each name made once per page, not once per row
+        # (a name is a lookup in the language of the page).
+        names = {}
+        for resource in ctx["resources"]:
+            for items, attr in ((resource.perspective_list, "perspective_text"), (resource.area_list, "area_text")):
+                for item in items:
+                    if (key := (type(item), item.pk)) not in names:
+                        names[key] = str(item)
+                setattr(resource, attr, ", ".join(names[type(item), item.pk] for item in items))
         return ctx
 
 
