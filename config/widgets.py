@@ -29,10 +29,14 @@ class LongSelect(forms.Select):
         """(value, label) of every choice, the empty one first."""
         choices = self.choices
         queryset = getattr(choices, "queryset", None)
-        if queryset is None or self.label_field is None:
-            return list(iter(choices))  # iter(): the len() that list() asks a ModelChoiceIterator for is a count query
+        if queryset is None:
+            return list(choices)
+        # A model's choices in one plain query (Django's iterator opens a server-side cursor on
+        # PostgreSQL: three round trips for a list of twenty).
         field = choices.field
         empty = [("", field.empty_label)] if field.empty_label is not None else []
+        if self.label_field is None:
+            return empty + [choices.choice(obj) for obj in queryset.all()]
         return empty + list(queryset.values_list(field.to_field_name or "pk", self.label_field))
 
     def render(self, name, value, attrs=None, renderer=None):
