@@ -13,6 +13,7 @@ from assignments.selectors import (
     assignments_for_unit_staff,
     own_assignments,
 )
+from registry.panels import newest
 
 
 def triage_panel(http_request, unit_request) -> str:
@@ -35,9 +36,11 @@ def unit_panel(http_request, unit_request) -> str:
 
 
 def resource_panel(http_request, resource) -> str:
-    assignments = list(assignments_for_resource(resource))
+    assignments, total = newest(assignments_for_resource(resource))
     return render_to_string(
-        "assignments/panels/resource.html", {"assignments": assignments, "resource": resource}, request=http_request
+        "assignments/panels/resource.html",
+        {"assignments": assignments, "resource": resource, "total": total},
+        request=http_request,
     )
 
 

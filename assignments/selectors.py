@@ -1,8 +1,8 @@
 """Reads. Every page that fetches an assignment by id starts from one of these scoped querysets."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from assignments.models import Agreement, Assignment
+from assignments.models import Agreement, Assignment, Session
 
 
 def _with_details(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
@@ -35,7 +35,16 @@ def assignments_for_request(unit_request) -> QuerySet[Assignment]:
 
 
 def assignments_for_resource(resource) -> QuerySet[Assignment]:
-    return _with_details(Assignment.objects.filter(resource=resource)).order_by("-created_at")[:50]
+    """The person's assignments, newest first, with what the person's page shows of each: one
+    query (the first session's date as a subquery), read through `assignment_by_person`."""
+    first_session = Session.objects.filter(assignment=OuterRef("pk")).order_by("date", "starts_at", "pk").values("date")[:1]
+    return (
+        Assignment.objects.filter(resource=resource)
+        .select_related("request__unit")
+        .only("reference", "title", "status", "created_at", "request__unit__name")
+        .annotate(first_date=Subquery(first_session))
+        .order_by("-created_at", "-id")
+    )
 
 
 def live_agreement(assignment: Assignment) -> Agreement | None:

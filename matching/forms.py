@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SEARCH_MAX, SEARCH_TOO_LONG, IdField, IdListField
+from config.widgets import LongSelect
 from matching import services
 from matching.models import Conflict
 from requests_app.models import CareUnit
@@ -54,7 +55,7 @@ class ChoiceForm(forms.Form):
 
 
 class WithdrawYesForm(forms.Form):
-    """"… kan inte längre": the reason a yes is taken back."""
+    """ "… kan inte längre": the reason a yes is taken back."""
 
     reason = forms.CharField(
         max_length=5000, error_messages={"required": _("Skriv varför personen inte kan längre."), "max_length": TOO_LONG}
@@ -118,6 +119,7 @@ class ConflictForm(forms.ModelForm):
     class Meta:
         model = Conflict
         fields = ["unit", "note"]
+        widgets = {"unit": LongSelect(label_field="name")}  # a nation has thousands of care units
 
     def __init__(self, *args, resource, for_coordinator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

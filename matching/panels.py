@@ -9,6 +9,7 @@ from matching.forms import ConflictForm
 from matching.models import Conflict, Inquiry
 from matching.selectors import inquiries_for_request, spread
 from matching.services import close_open_inquiries, end_links_of_erased, tell_chosen_withdrawn
+from registry.panels import newest
 from requests_app.enums import CLOSED_STATUSES, RequestStatus
 
 TIMELINE_LABELS = {
@@ -52,7 +53,12 @@ REFUSED_CONFLICT = "matching.refused_conflict"
 
 
 def resource_panel(http_request, resource) -> str:
-    inquiries = Inquiry.objects.filter(resource=resource).select_related("request").order_by("-sent_at")[:50]
+    inquiries, total = newest(
+        Inquiry.objects.filter(resource=resource)
+        .select_related("request")
+        .only("request_id", "status", "sent_at", "comment", "request__reference", "request__title")
+        .order_by("-sent_at")
+    )
     conflicts = Conflict.objects.filter(resource=resource).select_related("unit")
     refused = http_request.session.pop(REFUSED_CONFLICT, None)
     if refused and refused.get("resource") == resource.pk:
@@ -62,7 +68,7 @@ def resource_panel(http_request, resource) -> str:
         form = ConflictForm(resource=resource, for_coordinator=True)
     return render_to_string(
         "matching/panels/resource.html",
-        {"resource": resource, "inquiries": inquiries, "conflicts": conflicts, "conflict_form": form},
+        {"resource": resource, "inquiries": inquiries, "total": total, "conflicts": conflicts, "conflict_form": form},
         request=http_request,
     )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +10,7 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from accounts import audit
         from notifications import links
-        from registry import checks, events
+        from registry import checks, events, selectors
         from registry.signals import resource_erased
 
         # Answer links are made when their mail is sent, never stored in the outbox.
@@ -20,3 +21,7 @@ class RegistryConfig(AppConfig):
         audit.track(self.get_model("ExperienceResource"), masked={"story", "support_needs", "coordinator_notes"})
         audit.track(self.get_model("AwayPeriod"), masked={"note"})
         resource_erased.connect(events.on_resource_erased, dispatch_uid="registry.events.erased")
+        # The pool's count is kept in the cache: forgotten when a person is added or removed.
+        resource = self.get_model("ExperienceResource")
+        post_save.connect(selectors.forget_pool_count, sender=resource, dispatch_uid="registry.pool_count.saved")
+        post_delete.connect(selectors.forget_pool_count, sender=resource, dispatch_uid="registry.pool_count.deleted")

@@ -116,11 +116,13 @@ class ExperienceResource(models.Model):
     class Meta:
         verbose_name = _("erfarenhetsresurs")
         verbose_name_plural = _("erfarenhetsresurser")
-        ordering = ["last_name", "first_name"]
+        ordering = ["last_name", "first_name", "id"]  # the id last: pages of the pool are stable
         indexes = [
             models.Index(fields=["status", "last_name"]),
-            # The pool list's own order: its pages are read from the index, not sorted.
-            models.Index(fields=["last_name", "first_name"], name="resource_by_name"),
+            # The pool list's own order: its pages are read from the index, not sorted, and a deep
+            # page skips its rows in the index alone (it holds the id). Migration 0010 adds the
+            # search's indexes on PostgreSQL.
+            models.Index(fields=["last_name", "first_name", "id"], name="resource_by_name_and_id"),
         ]
         constraints = [
             models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="unique_resource_email"),

@@ -79,6 +79,8 @@ class Assignment(models.Model):
             models.Index(fields=["status", "created_at"]),
             # The coordinators' list, newest first: read from the top, not sorted at national scale.
             models.Index(fields=["-created_at", "-id"], name="assignment_newest_first"),
+            # A person's page, newest first: without it the planner walks the whole list above for a quiet person.
+            models.Index(fields=["resource", "-created_at", "-id"], name="assignment_by_person"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,8 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
@@ -10,7 +13,7 @@ from registry.enums import TRANSITIONS, ResourceStatus
 from registry.filters import ResourceFilter
 from registry.forms import ApplicationForm, IntakeForm, LeavingForm, NotesForm, StatusChangeForm, TrainingForm
 from registry.panels import POOL_PAGE, RESOURCE_PAGE, render_panels
-from registry.selectors import resources_for_coordinators
+from registry.selectors import pool_count, resources_for_coordinators
 from registry.services import (
     TransitionError,
     book_intake,
@@ -23,20 +26,77 @@ from registry.services import (
 from registry.timeline import timeline_for
 
 
+class PoolPaginator(Paginator):
+    """The pool's pages at national scale (200,000 people, 4,000 pages).
+
+    A page's ids are chosen first, in a subquery that reads only the order's index (it holds
+    the id: an index-only scan, so page 2,000 skips 99,950 index entries, not 99,950 rows);
+    the page's rows are then read by id, with the lists shown beside them. The count of the
+    whole unfiltered pool is kept in the cache (see `pool_count`)."""
+
+    def __init__(self, object_list, per_page, *, rows, unfiltered=False, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+        self.unfiltered = unfiltered
+
+    @cached_property
+    def count(self):
+        return pool_count() if self.unfiltered else super().count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        order = self.object_list.query.order_by or self.object_list.model._meta.ordering
+        return self._get_page(self.rows.filter(pk__in=ids).order_by(*order), number, self)
+
+
 class ResourceListView(PermissionRequiredMixin, ListView):
     permission_required = "registry.list_resources"
     template_name = "registry/resource_list.html"
     context_object_name = "resources"
     paginate_by = 50
+    paginator_class = PoolPaginator
 
     def get_queryset(self):
         self.filterset = ResourceFilter(self.request.GET or None, queryset=resources_for_coordinators())
-        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else self.filterset.queryset
+        valid = self.filterset.is_bound and self.filterset.is_valid()
+        # Unfiltered: nothing chosen but (perhaps) an order, so the count of the pool is that of all.
+        chosen = [k for k, v in self.filterset.form.cleaned_data.items() if k != "order" and v not in (None, "")] if valid else []
+        self.unfiltered = not chosen
+        pool = self.filterset.qs if valid else self.filterset.queryset
+        if pool.query.order_by and "id" not in pool.query.order_by:
+            pool = pool.order_by(*pool.query.order_by, "id")  # a chosen order: the id settles ties
+        return pool
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            rows=resources_for_coordinators()
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("perspectives", to_attr="perspective_list"), Prefetch("areas", to_attr="area_list")),
+            unfiltered=self.unfiltered,
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
         ctx["panels"] = render_panels(POOL_PAGE, self.request)
+        # Each row's perspectives and areas as text, each name made once per page, not once per row
+        # (a name is a lookup in the language of the page).
+        names = {}
+        for resource in ctx["resources"]:
+            for items, attr in ((resource.perspective_list, "perspective_text"), (resource.area_list, "area_text")):
+                for item in items:
+                    if (key := (type(item), item.pk)) not in names:
+                        names[key] = str(item)
+                setattr(resource, attr, ", ".join(names[type(item), item.pk] for item in items))
         return ctx
 
 
