@@ -107,6 +107,13 @@ def batches():
     return PayoutBatch.objects.select_related("created_by").order_by("-created_at", "-pk")
 
 
+def batch_rows():
+    """`batches()` as the columns the list shows."""
+    return batches().values(
+        "pk", "reference", "period_start", "period_end", "status", "line_count", "total_ore", "created_by__email"
+    )
+
+
 def batch_by_cost_centre(batch):
     """The sums kept when the batch was made (BatchCostCentre), not an aggregate of its lines."""
     return (

@@ -95,8 +95,19 @@ def _group_after(params):
 
 @permission_required("compensation.finance", raise_exception=True)
 def batch_list(request):
-    batches = [(b, format_kr(b.total_ore)) for b in selectors.batches()[:200]]
-    return render(request, "compensation/finance_batches.html", {"batches": batches})
+    """The batches, newest first, a page at a time; rows read as values, labels looked up once."""
+    page = Paginator(selectors.batch_rows(), PAGE).get_page(request.GET.get("page"))
+    statuses = {status: str(label) for status, label in BatchStatus.choices}
+    batches = [
+        {
+            **row,
+            "period": f"{row['period_start']:%Y-%m-%d} – {row['period_end']:%Y-%m-%d}",
+            "status_label": statuses.get(row["status"], row["status"]),
+            "total_kr": format_kr(row["total_ore"]),
+        }
+        for row in page
+    ]
+    return render(request, "compensation/finance_batches.html", {"batches": batches, "page": page})
 
 
 @permission_required("compensation.finance", raise_exception=True)
@@ -144,7 +155,7 @@ def _int(value) -> int:
 def batch_cost_centres(request, pk):
     """The batch's sums per cost centre and unit (kept when it was made), a hundred a page."""
     batch = get_object_or_404(PayoutBatch, pk=pk)
-    page = Paginator(selectors.batch_by_cost_centre(batch), 100).get_page(request.GET.get("sida"))
+    page = Paginator(selectors.batch_by_cost_centre(batch), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "compensation/finance_batch_cost_centres.html",

@@ -162,3 +162,18 @@ def test_a_batch_s_sums_per_cost_centre_are_on_their_own_paged_page(approved, cl
     people_with_fees(3)
     other = create_batch(period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), actor=finance)
     assert _query_count(client, reverse("compensation:batch_cost_centres", args=[other.pk]))[0] == count
+
+
+def test_the_batches_list_is_paged_newest_first(approved, client, login, finance, monkeypatch):
+    monkeypatch.setattr(finance_views, "PAGE", 2)
+    people_with_fees(1)
+    refs = [create_batch(period_start=date(2026, 3, d), period_end=date(2026, 3, d), actor=finance).reference for d in (10, 17)]
+    _open_lines_in_two_units_and_months()
+    refs.append(create_batch(period_start=date(2026, 4, 1), period_end=date(2026, 4, 30), actor=None).reference)
+    login(client, finance)
+    first = client.get(reverse("compensation:batches")).content.decode()
+    second = client.get(reverse("compensation:batches") + "?page=2").content.decode()
+    assert "Sida 1 av 2" in first and "Sida 2 av 2" in second
+    assert refs[2] in first and refs[1] in first and refs[0] not in first
+    assert refs[0] in second and refs[2] not in second
+    assert "None" not in first  # a batch made by no one (a job) shows no creator
