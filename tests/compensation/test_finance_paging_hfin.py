@@ -177,3 +177,39 @@ def test_the_batches_list_is_paged_newest_first(approved, client, login, finance
     assert refs[2] in first and refs[1] in first and refs[0] not in first
     assert refs[0] in second and refs[2] not in second
     assert "None" not in first  # a batch made by no one (a job) shows no creator
+
+
+def test_the_payroll_xlsx_holds_every_line_exactly_with_awkward_names(approved, finance):
+    import io
+
+    from openpyxl import load_workbook
+
+    from compensation import exports
+    from compensation.services import mark_exported, reverse_line
+    from tests.compensation.test_payees import make_payee
+
+    resource = ExperienceResourceFactory(first_name="Åsa", last_name="Berg")
+    make_payee(resource, legal_name=" Åsa & <Berg> \x01", personnummer="191212121212")
+    done_assignment([held(date(2026, 3, 10)), held(date(2026, 3, 17))], resource=resource)
+    ExperienceResourceFactory()  # no payee: the name from the register, no personnummer
+    first = create_batch(period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), actor=finance)
+    mark_exported(first, actor=finance)
+    reverse_line(FeeLine.objects.filter(batch=first).first(), reason="Fel datum", actor=finance)
+    second = create_batch(period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), actor=finance)
+
+    for batch in (first, second):
+        rows = list(load_workbook(io.BytesIO(exports.xlsx_bytes(batch)), read_only=True).active.iter_rows(values_only=True))
+        expected = [
+            (
+                *(exports.ILLEGAL_XML.sub("", value) or None for value in row[:3]),
+                float(row[3].replace(",", ".")),
+                float(row[4].replace(",", ".")),
+                *row[5:],
+            )
+            for row in exports.payroll_rows(batch)
+        ]
+        assert list(rows[0]) == exports.HEADER
+        assert rows[1:] == expected
+        assert round(sum(r[4] for r in rows[1:]) * 100) == batch.total_ore
+    assert rows[1][1] == " Åsa & <Berg> "  # escaped, the space kept, the control character left out
+    assert rows[1][4] < 0  # the reversal, negative
