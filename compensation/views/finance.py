@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
@@ -122,6 +123,9 @@ def batch_detail(request, pk):
     without_payee = ~Exists(Payee.objects.filter(resource_id=OuterRef("resource_id")))
     missing = FeeLine.objects.filter(without_payee, batch=batch).order_by().values("resource_id").distinct().count()
     kinds = {kind: str(label) for kind, label in LineKind.choices}
+    # What the last column says, looked up once per page, not per row in the template.
+    done = {"reversal": _("Återföring"), "reversed": _("Återförd")}
+    reversible = batch.status != BatchStatus.CREATED
     return render(
         request,
         "compensation/finance_batch.html",
@@ -134,6 +138,10 @@ def batch_detail(request, pk):
                     "amount_kr": format_kr(line["amount_ore"]),
                     "kind_label": kinds.get(line["kind"], line["kind"]),
                     "name": f"{line['resource__first_name']} {line['resource__last_name']}".strip(),
+                    "done": done["reversal"] if line["reverses_id"] else done["reversed"] if line["reversed"] else "",
+                    "action": reverse("compensation:line_reverse", args=[line["pk"]])
+                    if reversible and not line["reverses_id"] and not line["reversed"]
+                    else "",
                 }
                 for line in lines
             ],

@@ -213,3 +213,23 @@ def test_the_payroll_xlsx_holds_every_line_exactly_with_awkward_names(approved, 
         assert round(sum(r[4] for r in rows[1:]) * 100) == batch.total_ore
     assert rows[1][1] == " Åsa & <Berg> "  # escaped, the space kept, the control character left out
     assert rows[1][4] < 0  # the reversal, negative
+
+
+def test_a_batch_page_offers_reversal_only_for_lines_neither_reversed_nor_reversals(approved, client, login, finance):
+    from compensation.services import mark_exported, reverse_line
+
+    people_with_fees(1)
+    first = create_batch(period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), actor=finance)
+    login(client, finance)
+    assert "/aterfor/" not in client.get(reverse("compensation:batch", args=[first.pk])).content.decode()  # not exported yet
+    mark_exported(first, actor=finance)
+    reversed_line, kept = FeeLine.objects.filter(batch=first).order_by("pk")
+    reverse_line(reversed_line, reason="Fel datum", actor=finance)
+    second = create_batch(period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), actor=finance)
+    mark_exported(second, actor=finance)
+    html = client.get(reverse("compensation:batch", args=[first.pk])).content.decode()
+    assert reverse("compensation:line_reverse", args=[kept.pk]) in html
+    assert reverse("compensation:line_reverse", args=[reversed_line.pk]) not in html
+    assert "<td>Återförd</td>" in html
+    html = client.get(reverse("compensation:batch", args=[second.pk])).content.decode()
+    assert "<td>Återföring</td>" in html and "/aterfor/" not in html
