@@ -449,6 +449,12 @@ def fill(size: Sizes) -> None:
               WHERE batch_id IS NOT NULL GROUP BY batch_id) f WHERE f.batch_id = b.id""",
     )
     step(
+        "payout batches: their kept sums per cost centre",
+        """INSERT INTO compensation_batchcostcentre (batch_id, cost_centre, unit_id, line_count, total_ore)
+        SELECT batch_id, cost_centre, unit_id, count(*), sum(amount_ore) FROM compensation_feeline
+        WHERE batch_id IS NOT NULL GROUP BY batch_id, cost_centre, unit_id""",
+    )
+    step(
         "evaluations (both sides of some done assignments)",
         f"""INSERT INTO evaluations_evaluation (id, respondent, recipient_name, recipient_email, nonce, sent_at,
             closes_at, submitted_at, quote_allowed, assignment_id, question_set_id)

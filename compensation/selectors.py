@@ -1,10 +1,12 @@
 """Reads for the pages and reports. Every list is one or two queries, whatever its length."""
 
-from django.db.models import Count, Q, Sum
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from compensation.enums import BatchStatus, ClaimStatus, LineStatus
-from compensation.models import FeeLine, Payee, PayoutBatch, TravelClaim
+from compensation.models import BatchCostCentre, FeeLine, Payee, PayoutBatch, TravelClaim
 
 
 def own_lines(resource):
@@ -46,16 +48,78 @@ def payable_summary():
     )
 
 
+def open_lines_total():
+    """Count and sum of every attested line not yet in a batch: one aggregate, from the index."""
+    return FeeLine.objects.filter(status=LineStatus.APPROVED, batch__isnull=True).aggregate(
+        lines=Count("*"), total=Sum("amount_ore")
+    )
+
+
+def payable_page(after=None, size=50):
+    """A page of `payable_summary`'s groups in index order (cost centre, unit, person, month),
+    after the group `after` = (cost_centre, unit_id, resource_id, first day of the month) when
+    given. Keyset paging: a page reads its own lines (feeline_open_by_centre), however many
+    lines are open. Returns `size + 1` groups at most; the extra one says there is a next page."""
+    lines = FeeLine.objects.filter(status=LineStatus.APPROVED, batch__isnull=True)
+    if after:
+        centre, unit_id, resource_id, month = after
+        next_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        lines = lines.filter(
+            Q(cost_centre__gte=centre)  # the index's starting point; the rest is the exact bound
+            & (
+                Q(cost_centre__gt=centre)
+                | Q(unit_id__gt=unit_id)
+                | Q(unit_id=unit_id, resource_id__gt=resource_id)
+                | Q(unit_id=unit_id, resource_id=resource_id, on_date__gte=next_month)
+            )
+        )
+    return list(
+        lines.annotate(month=TruncMonth("on_date"))
+        .values("cost_centre", "unit_id", "resource_id", "month", "unit__name", "resource__first_name", "resource__last_name")
+        .annotate(lines=Count("*"), total=Sum("amount_ore"))
+        .order_by("cost_centre", "unit_id", "resource_id", "month")[: size + 1]
+    )
+
+
+def batch_lines(batch, after=0, size=50):
+    """A page of a batch's lines in id order after line `after` (keyset on feeline_batch_order),
+    as rows of the columns the page shows; `size + 1` at most, the extra one saying there is a
+    next page."""
+    return list(
+        FeeLine.objects.filter(batch=batch, pk__gt=after)
+        .annotate(reversed=Exists(FeeLine.objects.filter(reverses=OuterRef("pk"))))
+        .values(
+            "pk",
+            "on_date",
+            "kind",
+            "amount_ore",
+            "reverses_id",
+            "reversed",
+            "assignment__reference",
+            "resource__first_name",
+            "resource__last_name",
+        )
+        .order_by("pk")[: size + 1]
+    )
+
+
 def batches():
     return PayoutBatch.objects.select_related("created_by").order_by("-created_at", "-pk")
 
 
+def batch_rows():
+    """`batches()` as the columns the list shows."""
+    return batches().values(
+        "pk", "reference", "period_start", "period_end", "status", "line_count", "total_ore", "created_by__email"
+    )
+
+
 def batch_by_cost_centre(batch):
+    """The sums kept when the batch was made (BatchCostCentre), not an aggregate of its lines."""
     return (
-        FeeLine.objects.filter(batch=batch)
-        .values("cost_centre", "unit__name")
-        .annotate(lines=Count("pk"), total=Sum("amount_ore"))
-        .order_by("cost_centre", "unit__name")
+        BatchCostCentre.objects.filter(batch=batch)
+        .values("cost_centre", "unit__name", lines=F("line_count"), total=F("total_ore"))
+        .order_by("cost_centre", "unit__name", "unit_id")
     )
 
 

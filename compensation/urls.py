@@ -16,6 +16,7 @@ urlpatterns = [
     path("ekonomi/att-betala/", finance.payable, name="payable"),
     path("ekonomi/utbetalningar/", finance.batch_list, name="batches"),
     path("ekonomi/utbetalningar/<int:pk>/", finance.batch_detail, name="batch"),
+    path("ekonomi/utbetalningar/<int:pk>/kostnadsstallen/", finance.batch_cost_centres, name="batch_cost_centres"),
     path("ekonomi/utbetalningar/<int:pk>/fil.<str:fmt>", finance.batch_export, name="batch_export"),
     path("ekonomi/utbetalningar/<int:pk>/betald/", finance.batch_paid, name="batch_paid"),
     path("ekonomi/rader/<int:pk>/aterfor/", finance.line_reverse, name="line_reverse"),

@@ -89,6 +89,18 @@ class FeeLine(models.Model):
             models.Index(fields=["status", "on_date"], condition=Q(batch__isnull=True), name="feeline_payable"),
             models.Index(fields=["resource", "on_date"], name="feeline_person"),
             models.Index(fields=["batch", "id"], name="feeline_batch_order"),
+            # A batch's people in order, read from the index alone: who lacks payee details (a
+            # merge with the payees' own index) and the payroll files' people.
+            models.Index(fields=["batch", "resource"], name="feeline_batch_person"),
+            # Attested open lines in the order finance's list pages them (cost centre, unit,
+            # person, date): a page reads its own lines only, not every open line. Partial, like
+            # feeline_payable: a line taken into a batch adds no entry.
+            models.Index(
+                fields=["cost_centre", "unit", "resource", "on_date"],
+                include=["amount_ore"],  # the total of all open lines from the index alone (PostgreSQL)
+                condition=Q(batch__isnull=True, status=LineStatus.APPROVED),
+                name="feeline_open_by_centre",
+            ),
             models.Index(fields=["claim"], condition=Q(claim__isnull=False), name="feeline_claim"),
         ]
         constraints = [

@@ -32,3 +32,29 @@ class PayoutBatch(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class BatchCostCentre(models.Model):
+    """A batch's sum per cost centre and unit, written once when the batch is made.
+
+    A batch's lines never change (corrections are new lines in a later batch), so these sums
+    stay exact: the batch page and its files read a few hundred rows instead of adding up tens
+    of thousands of lines on every view.
+    """
+
+    # Indexed by the unique constraint, which begins with the batch (and is the page's order).
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.CASCADE, related_name="cost_centres", db_index=False)
+    cost_centre = models.CharField(_("kostnadsställe"), max_length=40)
+    unit = models.ForeignKey("requests_app.CareUnit", on_delete=models.PROTECT, related_name="+")
+    line_count = models.PositiveIntegerField(default=0)
+    total_ore = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summa per kostnadsställe")
+        verbose_name_plural = _("summor per kostnadsställe")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "cost_centre", "unit"], name="batch_cost_centre_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id} {self.cost_centre}"

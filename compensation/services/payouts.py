@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from compensation.enums import BATCH_TRANSITIONS, BatchStatus, LineStatus
-from compensation.models import FeeLine, PayoutBatch
+from compensation.models import BatchCostCentre, FeeLine, PayoutBatch
 from compensation.money import format_kr
 from compensation.services.fees import CompensationError
 
@@ -50,6 +50,7 @@ def create_batch(*, period_start: date, period_end: date, actor, token: uuid.UUI
             batch.line_count = totals["count"]
             batch.total_ore = totals["total"] or 0
             batch.save(update_fields=["reference", "line_count", "total_ore"])
+            keep_cost_centre_sums(batch)
             log_action(
                 "compensation.batch.created",
                 actor=actor,
@@ -61,6 +62,26 @@ def create_batch(*, period_start: date, period_end: date, actor, token: uuid.UUI
         if token:
             return PayoutBatch.objects.get(submission_token=token)
         raise
+
+
+def keep_cost_centre_sums(batch: PayoutBatch) -> None:
+    """The batch's sum per cost centre and unit, kept: its lines never change once taken."""
+    sums = (
+        FeeLine.objects.filter(batch=batch).values("cost_centre", "unit_id").annotate(lines=Count("pk"), total=Sum("amount_ore"))
+    )
+    BatchCostCentre.objects.bulk_create(
+        [
+            BatchCostCentre(
+                batch=batch,
+                cost_centre=row["cost_centre"],
+                unit_id=row["unit_id"],
+                line_count=row["lines"],
+                total_ore=row["total"],
+            )
+            for row in sums.order_by()
+        ],
+        batch_size=2000,
+    )
 
 
 def _transition(batch: PayoutBatch, target: str, *, actor) -> PayoutBatch:

@@ -1,11 +1,15 @@
 """Finance (/ekonomi/): what is payable, batches and their files, payees, reports. No health data here."""
 
+from datetime import date
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
@@ -13,11 +17,13 @@ from rules.contrib.views import permission_required
 from accounts.audit import log_action
 from accounts.enums import Role
 from compensation import exports, selectors
-from compensation.enums import BatchStatus
+from compensation.enums import BatchStatus, LineKind
 from compensation.forms import BatchForm, ReasonForm
 from compensation.models import FeeLine, Payee, PayoutBatch
 from compensation.money import format_kr
 from compensation.services import CompensationError, create_batch, mark_exported, mark_paid, reverse_line
+
+PAGE = 50  # rows a page of open lines or of a batch's lines
 
 
 def _money(rows, *fields):
@@ -45,41 +51,123 @@ def payable(request):
                 return redirect("compensation:batch", pk=batch.pk)
         else:
             status = 400
-    rows = _money(selectors.payable_summary()[:1000], "total")
-    total = sum(row["total"] for row in rows)
+    after = _group_after(request.GET)
+    rows = _money(selectors.payable_page(after, size=PAGE), "total")
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    open_lines = selectors.open_lines_total()
+    next_query = ""
+    if more:
+        last = rows[-1]
+        next_query = urlencode(
+            {
+                "kst": last["cost_centre"],
+                "enhet": last["unit_id"],
+                "person": last["resource_id"],
+                "manad": f"{last['month']:%Y-%m}",
+            }
+        )
     return render(
-        request, "compensation/finance_payable.html", {"rows": rows, "total_kr": format_kr(total), "form": form}, status=status
+        request,
+        "compensation/finance_payable.html",
+        {
+            "rows": rows,
+            "lines": open_lines["lines"],
+            "total_kr": format_kr(open_lines["total"] or 0),
+            "next_query": next_query,
+            "first_page": after is not None,
+            "form": form,
+        },
+        status=status,
     )
+
+
+def _group_after(params):
+    """The group a page of open lines starts after (`?kst=&enhet=&person=&manad=YYYY-MM`), or None."""
+    try:
+        year, month = (int(part) for part in params["manad"].split("-"))
+        centre = params["kst"]
+        if len(centre) > 40 or "\x00" in centre:  # no cost centre is longer; no database stores a NUL
+            return None
+        return (centre, int(params["enhet"]), int(params["person"]), date(year, month, 1))
+    except (KeyError, ValueError):
+        return None
 
 
 @permission_required("compensation.finance", raise_exception=True)
 def batch_list(request):
-    batches = [(b, format_kr(b.total_ore)) for b in selectors.batches()[:200]]
-    return render(request, "compensation/finance_batches.html", {"batches": batches})
+    """The batches, newest first, a page at a time; rows read as values, labels looked up once."""
+    page = Paginator(selectors.batch_rows(), PAGE).get_page(request.GET.get("page"))
+    statuses = {status: str(label) for status, label in BatchStatus.choices}
+    batches = [
+        {
+            **row,
+            "period": f"{row['period_start']:%Y-%m-%d} – {row['period_end']:%Y-%m-%d}",
+            "status_label": statuses.get(row["status"], row["status"]),
+            "total_kr": format_kr(row["total_ore"]),
+        }
+        for row in page
+    ]
+    return render(request, "compensation/finance_batches.html", {"batches": batches, "page": page})
 
 
 @permission_required("compensation.finance", raise_exception=True)
 def batch_detail(request, pk):
     batch = get_object_or_404(PayoutBatch, pk=pk)
-    page = Paginator(
-        FeeLine.objects.filter(batch=batch).select_related("resource", "assignment", "reversed_by").order_by("pk"), 100
-    ).get_page(request.GET.get("sida"))
+    after = _int(request.GET.get("efter"))
+    lines = selectors.batch_lines(batch, after=after, size=PAGE)
+    more = len(lines) > PAGE
+    lines = lines[:PAGE]
     # People, not lines (the lines' own order must not enter the DISTINCT), read from the batch's
-    # lines by its index: a national pool of people is never scanned.
+    # lines by feeline_batch_person alone: a national pool of people is never scanned.
     without_payee = ~Exists(Payee.objects.filter(resource_id=OuterRef("resource_id")))
     missing = FeeLine.objects.filter(without_payee, batch=batch).order_by().values("resource_id").distinct().count()
+    kinds = {kind: str(label) for kind, label in LineKind.choices}
+    # What the last column says, looked up once per page, not per row in the template.
+    done = {"reversal": _("Återföring"), "reversed": _("Återförd")}
+    reversible = batch.status != BatchStatus.CREATED
     return render(
         request,
         "compensation/finance_batch.html",
         {
             "batch": batch,
             "total_kr": format_kr(batch.total_ore),
-            "by_cost_centre": _money(selectors.batch_by_cost_centre(batch), "total"),
-            "page": page,
-            "lines": [(line, format_kr(line.amount_ore)) for line in page],
+            "lines": [
+                {
+                    **line,
+                    "amount_kr": format_kr(line["amount_ore"]),
+                    "kind_label": kinds.get(line["kind"], line["kind"]),
+                    "name": f"{line['resource__first_name']} {line['resource__last_name']}".strip(),
+                    "done": done["reversal"] if line["reverses_id"] else done["reversed"] if line["reversed"] else "",
+                    "action": reverse("compensation:line_reverse", args=[line["pk"]])
+                    if reversible and not line["reverses_id"] and not line["reversed"]
+                    else "",
+                }
+                for line in lines
+            ],
+            "next_after": lines[-1]["pk"] if more else None,
+            "first_page": after > 0,
             "missing_payees": missing,
-            "reverse_form": ReasonForm(),
         },
+    )
+
+
+def _int(value) -> int:
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+@permission_required("compensation.finance", raise_exception=True)
+def batch_cost_centres(request, pk):
+    """The batch's sums per cost centre and unit (kept when it was made), a hundred a page."""
+    batch = get_object_or_404(PayoutBatch, pk=pk)
+    page = Paginator(selectors.batch_by_cost_centre(batch), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "compensation/finance_batch_cost_centres.html",
+        {"batch": batch, "total_kr": format_kr(batch.total_ore), "page": page, "rows": _money(page, "total")},
     )
 
 

@@ -111,7 +111,11 @@ def test_finance_creates_exports_and_pays_a_batch(page, axe, sign_in_as, finance
     with page.expect_download() as download:
         page.get_by_role("link", name="Lönefil, CSV (Excel)").click()
     assert download.value.suggested_filename == f"{batch.reference}.csv"
-    page.reload()
+    page.get_by_role("link", name="Summa per kostnadsställe och verksamhet").click()
+    page.wait_for_url("**/kostnadsstallen/")
+    axe(page)
+    page.get_by_role("link", name=f"Tillbaka till utbetalning {batch.reference}").click()
+    page.wait_for_url("**/ekonomi/utbetalningar/*/")
     page.get_by_role("button", name="Markera som betald").click()
     page.wait_for_selector("text=Utbetalningen är markerad som betald.")
     axe(page)

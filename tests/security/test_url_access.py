@@ -203,6 +203,7 @@ ACCESS: dict[str, Access] = {
     "ekonomi/att-betala/": Access(FINANCE),
     "ekonomi/utbetalningar/": Access(FINANCE),
     "ekonomi/utbetalningar/<int:pk>/": Access(FINANCE, {"pk": "batch"}),
+    "ekonomi/utbetalningar/<int:pk>/kostnadsstallen/": Access(FINANCE, {"pk": "batch"}),
     "ekonomi/utbetalningar/<int:pk>/fil.<str:fmt>": Access(FINANCE, {"pk": "batch", "fmt": "fmt"}),
     "ekonomi/utbetalningar/<int:pk>/betald/": Access(FINANCE, {"pk": "batch"}),
     "ekonomi/rader/<int:pk>/aterfor/": Access(FINANCE, {"pk": "fee_line"}),
