@@ -54,7 +54,7 @@ class ChoiceForm(forms.Form):
 
 
 class WithdrawYesForm(forms.Form):
-    """"… kan inte längre": the reason a yes is taken back."""
+    """ "… kan inte längre": the reason a yes is taken back."""
 
     reason = forms.CharField(
         max_length=5000, error_messages={"required": _("Skriv varför personen inte kan längre."), "max_length": TOO_LONG}

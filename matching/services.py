@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
-from matching import emails
+from matching import emails, keep
 from matching.enums import INQUIRY_TRANSITIONS, OPEN_INQUIRY, AnsweredVia, InquiryStatus
 from matching.models import Conflict, FairnessCount, FairnessFacts, Inquiry, MatchingWeights
 from matching.scoring import CRITERIA, Wish, annotate_components, eligible, explain
@@ -396,4 +396,6 @@ def refresh_fairness(now: datetime | None = None) -> int:
         )
         state.watermark, state.counted_from, state.counted_at = watermark, counted_from, now
         state.save()
+    # The shortlist's kept rows too, mending any write that bypassed their receivers (matching.keep).
+    keep.rebuild()
     return FairnessFacts.objects.count()
