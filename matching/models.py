@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from matching.enums import AnsweredVia, InquiryStatus
+from matching.enums import COMMITTED, AnsweredVia, InquiryStatus
 from registry.models import ExperienceResource
 from requests_app.models import CareUnit, UnitRequest
 
@@ -99,6 +99,14 @@ class Inquiry(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["resource", "sent_at"]),
+            # The month's yes-answers and choices by request, read from the index alone (PostgreSQL
+            # keeps the included columns): who has reached their own monthly limit.
+            models.Index(
+                fields=["request"],
+                include=["resource", "sent_at"],
+                condition=models.Q(status__in=sorted(COMMITTED)),
+                name="inquiry_committed_by_request",
+            ),
         ]
 
     def __str__(self):

@@ -165,19 +165,29 @@ def over_monthly_limit(wish: Wish) -> QuerySet:
     return ExperienceResource.objects.filter(_limit_reached(wish)).values("pk")
 
 
-def _limit_reached(wish: Wish) -> Q:
+def _limit_reached(wish: Wish, reached: list[int] | None = None) -> Q:
     """The condition of over_monthly_limit(), found from the month's few committed inquiries
-    (a limit of 0 is reached without any) instead of counting every person's inquiries."""
+    (a limit of 0 is reached without any) instead of counting every person's inquiries;
+    `reached` is reached_limit(wish) when it was read already."""
+    return Q(max_assignments_per_month=0) | Q(pk__in=_reached(wish) if reached is None else reached)
+
+
+def _reached(wish: Wish) -> QuerySet:
     first, last = wish.month
     in_month = Q(request__starts_on__range=(first, last)) | Q(request__starts_on__isnull=True, sent_at__date__range=(first, last))
-    reached = (
+    return (
         Inquiry.objects.filter(Q(status__in=COMMITTED) & in_month)
         .values("resource_id", "resource__max_assignments_per_month")
         .annotate(committed=Count("pk"))
         .filter(committed__gte=F("resource__max_assignments_per_month"))
-        .values("resource_id")
+        .values_list("resource_id", flat=True)
     )
-    return Q(max_assignments_per_month=0) | Q(pk__in=reached)
+
+
+def reached_limit(wish: Wish) -> list[int]:
+    """The people whose own limit (of one or more) for the wanted month is reached, as one list:
+    read once, it rules them out of both the ranking and its count (eligible_rows)."""
+    return list(_reached(wish))
 
 
 def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
@@ -186,12 +196,12 @@ def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
     return _hard_rules(qs, wish, trained=Q(training_completed_on__isnull=False))
 
 
-def eligible_rows(wish: Wish) -> QuerySet[ShortlistRow]:
+def eligible_rows(wish: Wish, *, reached: list[int] | None = None) -> QuerySet[ShortlistRow]:
     """The same people as eligible(), as their kept rows (which exist only for the active, not erased)."""
-    return _hard_rules(ShortlistRow.objects.all(), wish, trained=Q(trained=True))
+    return _hard_rules(ShortlistRow.objects.all(), wish, trained=Q(trained=True), reached=reached)
 
 
-def _hard_rules(qs: QuerySet, wish: Wish, *, trained: Q) -> QuerySet:
+def _hard_rules(qs: QuerySet, wish: Wish, *, trained: Q, reached: list[int] | None = None) -> QuerySet:
     """The hard rules after the status, on people or on kept rows (both keyed by the person's id)."""
     if require_training():
         qs = qs.filter(trained)
@@ -201,7 +211,7 @@ def _hard_rules(qs: QuerySet, wish: Wish, *, trained: Q) -> QuerySet:
     if wish.request_id is not None:
         qs = qs.exclude(pk__in=Inquiry.objects.filter(request_id=wish.request_id).values("resource_id"))
     qs = qs.exclude(pk__in=Conflict.objects.filter(unit_id=wish.unit_id).values("resource_id"))
-    return qs.exclude(_limit_reached(wish))
+    return qs.exclude(_limit_reached(wish, reached))
 
 
 def broken_rules(people: list[ExperienceResource], wish: Wish) -> dict[int, list[str]]:
@@ -322,15 +332,26 @@ def with_fairness_facts(qs: QuerySet, wish: Wish) -> QuerySet:
     )
 
 
-def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> QuerySet:
-    """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100)."""
+def with_live_facts(qs: QuerySet, wish: Wish) -> QuerySet:
+    """The fairness facts of with_fairness_facts(), counted from every inquiry of the people:
+    for a page of people, where that is a few hundred rows and simpler to plan."""
+    year_ago = wish.now - timedelta(days=365)
+    return qs.annotate(
+        last_asked=Max("inquiries__sent_at"), asked_12m=Count("inquiries", filter=Q(inquiries__sent_at__gte=year_ago))
+    )
+
+
+def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights, *, few: bool = False) -> QuerySet:
+    """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100).
+
+    With few=True (a page of people by id) the facts are counted from every inquiry of theirs."""
     through_areas = ExperienceResource.areas.through.objects
     through_persp = ExperienceResource.perspectives.through.objects
     through_kinds = ExperienceResource.contribution_types.through.objects
     # EXISTS, not IN: PostgreSQL hashes it when ranking the whole pool and looks it up by index
     # when the values are wanted for a page of people.
     mine = Q(experienceresource_id=OuterRef("pk"))
-    qs = with_fairness_facts(qs, wish)
+    qs = (with_live_facts if few else with_fairness_facts)(qs, wish)
     return _annotate(
         qs,
         wish,

@@ -638,7 +638,7 @@ def test_the_shortlist_runs_the_same_queries_for_one_person_as_for_thirty(reques
 
     assert total == people
     assert len(candidates) == min(people, 25)
-    assert len(ctx.captured_queries) == 10, "\n".join(query["sql"][:150] for query in ctx.captured_queries)
+    assert len(ctx.captured_queries) == 11, "\n".join(query["sql"][:150] for query in ctx.captured_queries)
 
 
 # --- weights -----------------------------------------------------------------------------------
