@@ -7,8 +7,8 @@ perspectives or ways of contributing (either side of the link, a taxonomy delete
 inquiry made or deleted, and an assignment done (the assignments app's signal, which records
 the person's last assignment). Writes that bypass Django's signals (QuerySet.update(),
 bulk_create(), raw SQL such as bench/national.py's load) must call keep_people() or rebuild()
-afterwards; services.refresh_fairness() (beat, every 10 minutes) rebuilds every row, so a
-missed write is mended within minutes.
+afterwards; services.refresh_fairness() (beat, every 10 minutes) rebuilds every row in its first
+run of each day, and at once when the rows are not one per person in the pool.
 """
 
 from __future__ import annotations
@@ -130,6 +130,13 @@ def rebuild(*, apps=None) -> int:
         for start in range(0, len(ids), CHUNK):
             keep_people(ids[start : start + CHUNK], apps=apps)
     return len(ids)
+
+
+def complete() -> bool:
+    """Whether there is a row for each person in the pool, and none for anyone else (three counts)."""
+    row_model, resource_model, _inquiry_model = _models(None)
+    pool = in_pool(resource_model.objects.all())
+    return row_model.objects.count() == pool.count() == row_model.objects.filter(resource__in=pool.values("pk")).count()
 
 
 # --- receivers (connected in MatchingConfig.ready) -------------------------------------------

@@ -151,7 +151,7 @@ class ShortlistRow(models.Model):
     Kept in step by matching.keep, on every save of the person, change of their experience
     areas, perspectives and ways of contributing, inquiry made or deleted, and assignment done;
     rebuilt by keep.rebuild() (the migration, `manage.py keep_shortlist_rows`, and
-    services.refresh_fairness, which beat runs every 10 minutes). A property test holds every
+    services.refresh_fairness once a day or when rows are missing). A property test holds every
     row equal to what is computed from the live tables after each kind of change.
     """
 
