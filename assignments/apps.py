@@ -11,10 +11,14 @@ class AssignmentsConfig(AppConfig):
         from assignments import rules  # noqa: F401 - registers the permissions
         from assignments.documents import receivers  # noqa: F401 - connects the PDF to agreement_signed
         from assignments.services.lifecycle import on_choice_confirmed
+        from assignments.signals import assignment_done
+        from matching import keep
         from matching.signals import choice_confirmed
 
         # One assignment per chosen person, in the transaction that confirmed the choice.
         choice_confirmed.connect(on_choice_confirmed, dispatch_uid="assignments.create_from_choice")
+        # The person's last assignment is recorded with QuerySet.update(): the shortlist's kept row follows.
+        assignment_done.connect(keep.on_assignment_done, dispatch_uid="matching.keep.assignment_done")
         audit.track(self.get_model("AgreementTemplate"))
         self._plug_in_pages()
 

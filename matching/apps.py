@@ -8,7 +8,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         from accounts import audit
-        from matching import panels, services
+        from matching import keep, panels, services
         from notifications import links
         from registry import panels as registry_panels
         from registry.signals import resource_erased
@@ -25,4 +25,5 @@ class MatchingConfig(AppConfig):
         request_panels.UNIT_PAGE.append(panels.unit_panel)
         timeline.LABELS.update(panels.TIMELINE_LABELS)
         request_status_changed.connect(panels.on_request_status_changed, dispatch_uid="matching.close_inquiries")
+        keep.connect()
         resource_erased.connect(panels.on_resource_erased, dispatch_uid="matching.end_links_of_erased")

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from matching.enums import AnsweredVia, InquiryStatus
+from matching.enums import COMMITTED, AnsweredVia, InquiryStatus
 from registry.models import ExperienceResource
 from requests_app.models import CareUnit, UnitRequest
 
@@ -99,6 +99,14 @@ class Inquiry(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["resource", "sent_at"]),
+            # The month's yes-answers and choices by request, read from the index alone (PostgreSQL
+            # keeps the included columns): who has reached their own monthly limit.
+            models.Index(
+                fields=["request"],
+                include=["resource", "sent_at"],
+                condition=models.Q(status__in=sorted(COMMITTED)),
+                name="inquiry_committed_by_request",
+            ),
         ]
 
     def __str__(self):
@@ -133,3 +141,41 @@ class FairnessCount(models.Model):
 
     def __str__(self):
         return f"≤ {self.watermark}"
+
+
+class ShortlistRow(models.Model):
+    """Kept: what the shortlist's score needs of one person in the pool (active, not erased), on
+    one narrow row, so 50,000 people are ranked by arithmetic over one table instead of joins
+    and look-ups per person (scoring.ranked_from_rows).
+
+    Kept in step by matching.keep, on every save of the person, change of their experience
+    areas, perspectives and ways of contributing, inquiry made or deleted, and assignment done;
+    rebuilt by keep.rebuild() (the migration, `manage.py keep_shortlist_rows`, and
+    services.refresh_fairness once a day or when rows are missing). A property test holds every
+    row equal to what is computed from the live tables after each kind of change.
+    """
+
+    resource = models.OneToOneField(ExperienceResource, primary_key=True, on_delete=models.CASCADE, related_name="shortlist_row")
+    trained = models.BooleanField(default=False)  # training_completed_on is set
+    # Copies of the person's own fields, compared exactly as on the person.
+    municipality = models.CharField(max_length=100, blank=True)
+    languages = models.CharField(max_length=200, blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    can_on_site = models.BooleanField(default=True)
+    can_digital = models.BooleanField(default=True)
+    max_assignments_per_month = models.PositiveSmallIntegerField(null=True)
+    last_assignment_on = models.DateField(null=True)
+    # Bit n set when the person has the experience area (perspective, way of contributing) with
+    # primary key n; only keys 0-62 fit, a wish for a larger key is looked up in the link table.
+    areas = models.BigIntegerField(default=0)
+    perspectives = models.BigIntegerField(default=0)
+    contributions = models.BigIntegerField(default=0)
+    # The sent_at of the person's newest, second newest and fourth newest inquiry: the
+    # fairness facts' last time asked, and (against a year before the wish) whether they were
+    # asked at most 0, 1 or 3 times in the last twelve months (scoring.FREQUENCY_STEPS).
+    last_asked = models.DateTimeField(null=True)
+    asked_2nd = models.DateTimeField(null=True)
+    asked_4th = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.resource_id}"

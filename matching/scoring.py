@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     Exists,
@@ -32,12 +33,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Floor, Greatest, Lower, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from matching.enums import COMMITTED
-from matching.models import Conflict, FairnessCount, Inquiry, MatchingWeights
+from matching.keep import MASK_BITS, NEWEST
+from matching.models import Conflict, FairnessCount, Inquiry, MatchingWeights, ShortlistRow
 from registry.enums import ResourceStatus
 from registry.models import AwayPeriod, ContributionType, ExperienceResource
 from requests_app.enums import AgeGroup, Format, WorkKind
@@ -162,33 +165,53 @@ def over_monthly_limit(wish: Wish) -> QuerySet:
     return ExperienceResource.objects.filter(_limit_reached(wish)).values("pk")
 
 
-def _limit_reached(wish: Wish) -> Q:
+def _limit_reached(wish: Wish, reached: list[int] | None = None) -> Q:
     """The condition of over_monthly_limit(), found from the month's few committed inquiries
-    (a limit of 0 is reached without any) instead of counting every person's inquiries."""
+    (a limit of 0 is reached without any) instead of counting every person's inquiries;
+    `reached` is reached_limit(wish) when it was read already."""
+    return Q(max_assignments_per_month=0) | Q(pk__in=_reached(wish) if reached is None else reached)
+
+
+def _reached(wish: Wish) -> QuerySet:
     first, last = wish.month
     in_month = Q(request__starts_on__range=(first, last)) | Q(request__starts_on__isnull=True, sent_at__date__range=(first, last))
-    reached = (
+    return (
         Inquiry.objects.filter(Q(status__in=COMMITTED) & in_month)
         .values("resource_id", "resource__max_assignments_per_month")
         .annotate(committed=Count("pk"))
         .filter(committed__gte=F("resource__max_assignments_per_month"))
-        .values("resource_id")
+        .values_list("resource_id", flat=True)
     )
-    return Q(max_assignments_per_month=0) | Q(pk__in=reached)
+
+
+def reached_limit(wish: Wish) -> list[int]:
+    """The people whose own limit (of one or more) for the wanted month is reached, as one list:
+    read once, it rules them out of both the ranking and its count (eligible_rows)."""
+    return list(_reached(wish))
 
 
 def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
     """Everyone the hard rules allow. These are never broken by the shortlist."""
     qs = ExperienceResource.objects.filter(status=ResourceStatus.ACTIVE, erased_at__isnull=True)
+    return _hard_rules(qs, wish, trained=Q(training_completed_on__isnull=False))
+
+
+def eligible_rows(wish: Wish, *, reached: list[int] | None = None) -> QuerySet[ShortlistRow]:
+    """The same people as eligible(), as their kept rows (which exist only for the active, not erased)."""
+    return _hard_rules(ShortlistRow.objects.all(), wish, trained=Q(trained=True), reached=reached)
+
+
+def _hard_rules(qs: QuerySet, wish: Wish, *, trained: Q, reached: list[int] | None = None) -> QuerySet:
+    """The hard rules after the status, on people or on kept rows (both keyed by the person's id)."""
     if require_training():
-        qs = qs.filter(training_completed_on__isnull=False)
+        qs = qs.filter(trained)
     if wish.dates:
         start, end = wish.dates
         qs = qs.exclude(pk__in=AwayPeriod.objects.filter(starts_on__lte=end, ends_on__gte=start).values("resource_id"))
     if wish.request_id is not None:
         qs = qs.exclude(pk__in=Inquiry.objects.filter(request_id=wish.request_id).values("resource_id"))
     qs = qs.exclude(pk__in=Conflict.objects.filter(unit_id=wish.unit_id).values("resource_id"))
-    return qs.exclude(_limit_reached(wish))
+    return qs.exclude(_limit_reached(wish, reached))
 
 
 def broken_rules(people: list[ExperienceResource], wish: Wish) -> dict[int, list[str]]:
@@ -309,31 +332,79 @@ def with_fairness_facts(qs: QuerySet, wish: Wish) -> QuerySet:
     )
 
 
-def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> QuerySet:
-    """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100)."""
+def with_live_facts(qs: QuerySet, wish: Wish) -> QuerySet:
+    """The fairness facts of with_fairness_facts(), counted from every inquiry of the people:
+    for a page of people, where that is a few hundred rows and simpler to plan."""
+    year_ago = wish.now - timedelta(days=365)
+    return qs.annotate(
+        last_asked=Max("inquiries__sent_at"), asked_12m=Count("inquiries", filter=Q(inquiries__sent_at__gte=year_ago))
+    )
+
+
+def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights, *, few: bool = False) -> QuerySet:
+    """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100).
+
+    With few=True (a page of people by id) the facts are counted from every inquiry of theirs."""
     through_areas = ExperienceResource.areas.through.objects
     through_persp = ExperienceResource.perspectives.through.objects
     through_kinds = ExperienceResource.contribution_types.through.objects
     # EXISTS, not IN: PostgreSQL hashes it when ranking the whole pool and looks it up by index
     # when the values are wanted for a page of people.
     mine = Q(experienceresource_id=OuterRef("pk"))
-    qs = with_fairness_facts(qs, wish).annotate(muni_at=StrIndex(Value(wish.location), _Lower("municipality")))
+    qs = (with_live_facts if few else with_fairness_facts)(qs, wish)
+    return _annotate(
+        qs,
+        wish,
+        weights,
+        areas=[Exists(through_areas.filter(mine, experiencearea_id=a)) for a in wish.area_ids],
+        perspective=Exists(through_persp.filter(mine, perspective_id__in=wish.perspective_ids)),
+        kind=Exists(through_kinds.filter(mine, contributiontype_id__in=wish.contribution_ids)),
+        frequency=[Q(asked_12m__lte=n) for n, _value in FREQUENCY_STEPS],
+    )
+
+
+def annotate_rows(qs: QuerySet[ShortlistRow], wish: Wish, weights: MatchingWeights) -> QuerySet[ShortlistRow]:
+    """The same values and score as annotate_components(), from the kept rows alone: the links
+    are bits of the row's masks, and "asked at most n times in the year" is "the (n + 1)-th
+    newest inquiry is missing or older than a year"."""
+    links = {relation: getattr(ExperienceResource, relation).through.objects for relation in ("areas", "perspectives")}
+    links["kinds"] = ExperienceResource.contribution_types.through.objects
+    mine = Q(experienceresource_id=OuterRef("pk"))
+
+    def has(mask: str, pks: tuple[int, ...], link, column: str) -> Q:
+        condition = Q()
+        for pk in pks:
+            if 0 <= pk < MASK_BITS:
+                condition |= Q(GreaterThan(F(mask).bitand(Value(1 << pk, output_field=BigIntegerField())), 0))
+            else:  # beyond the mask: looked up in the link table
+                condition |= Q(Exists(link.filter(mine, **{column: pk})))
+        return condition
+
+    year_ago = wish.now - timedelta(days=365)
+    return _annotate(
+        qs,
+        wish,
+        weights,
+        areas=[has("areas", (a,), links["areas"], "experiencearea_id") for a in wish.area_ids],
+        perspective=has("perspectives", wish.perspective_ids, links["perspectives"], "perspective_id"),
+        kind=has("contributions", wish.contribution_ids, links["kinds"], "contributiontype_id"),
+        frequency=[Q(**{f"{NEWEST[n]}__isnull": True}) | Q(**{f"{NEWEST[n]}__lt": year_ago}) for n, _value in FREQUENCY_STEPS],
+    )
+
+
+def _annotate(qs: QuerySet, wish: Wish, weights: MatchingWeights, *, areas: list, perspective, kind, frequency: list) -> QuerySet:
+    """The criteria and the score, given the conditions that differ between people and kept rows:
+    one per wished area, any wished perspective, any fitting way of contributing, and for each
+    of FREQUENCY_STEPS "asked at most n times in the last year"."""
+    qs = qs.annotate(muni_at=StrIndex(Value(wish.location), _Lower("municipality")))
     c = {}
     if wish.area_ids:
-        hits = [_flag(Exists(through_areas.filter(mine, experiencearea_id=a))) for a in wish.area_ids]
+        hits = [_flag(hit) for hit in areas]
         c["areas"] = sum(hits[1:], hits[0]) / FloatValue(float(len(hits)))
     else:
         c["areas"] = FloatValue(0.0)
-    c["perspective"] = (
-        _flag(Exists(through_persp.filter(mine, perspective_id__in=wish.perspective_ids)))
-        if wish.perspective_ids
-        else FloatValue(0.0)
-    )
-    c["kind"] = (
-        _flag(Exists(through_kinds.filter(mine, contributiontype_id__in=wish.contribution_ids)))
-        if wish.contribution_ids
-        else FloatValue(0.0)
-    )
+    c["perspective"] = _flag(perspective) if wish.perspective_ids else FloatValue(0.0)
+    c["kind"] = _flag(kind) if wish.contribution_ids else FloatValue(0.0)
     language_q = Q()
     for language in wish.languages:
         language_q |= Q(languages__icontains=language)
@@ -362,7 +433,7 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> Q
         output_field=FloatField(),
     )
     c["frequency"] = Case(
-        *[When(asked_12m__lte=n, then=FloatValue(value)) for n, value in FREQUENCY_STEPS],
+        *[When(at_most, then=FloatValue(value)) for at_most, (_n, value) in zip(frequency, FREQUENCY_STEPS, strict=True)],
         default=FloatValue(0.0),
         output_field=FloatField(),
     )

@@ -7,12 +7,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Func, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from matching.enums import InquiryStatus
 from matching.models import Inquiry, MatchingWeights
-from matching.scoring import CRITERIA, Explanation, Wish, annotate_components, eligible, explain
+from matching.scoring import (
+    CRITERIA,
+    Explanation,
+    Wish,
+    annotate_components,
+    annotate_rows,
+    eligible,
+    eligible_rows,
+    explain,
+    reached_limit,
+)
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource
 from requests_app.models import UnitRequest
@@ -46,23 +56,35 @@ def ranked(wish: Wish, weights: MatchingWeights, *, components: bool = True) -> 
     return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values(*fields)
 
 
+def ranked_rows(wish: Wish, weights: MatchingWeights, *, reached: list[int] | None = None) -> QuerySet:
+    """The same ranking as ranked(components=False), from the kept rows (matching.keep): one
+    table, no look-ups or grouping per person. `reached` as for eligible_rows()."""
+    qs = annotate_rows(eligible_rows(wish, reached=reached), wish, weights)
+    return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values("pk", "score", "last_asked")
+
+
 def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: Wish | None = None) -> tuple[list[Candidate], int]:
     """The best `limit` candidates with their explanations, and how many pass the hard rules.
 
-    One query ranks the whole pool and counts it (a window over the same rows); one more
-    gives every criterion's value for the people on the page, whose records and taxonomies
-    follow in four: the same queries whatever the size of the pool.
+    One query finds who has reached their own monthly limit, one ranks the whole pool from
+    the kept rows and counts it; one more gives every criterion's value for the people on the page from the live
+    tables, whose records and taxonomies follow in four: the same queries whatever the size
+    of the pool.
     """
     wish = wish or Wish.of(unit_request)
     weights = MatchingWeights.current()
     if limit <= 0:
         return [], eligible(wish).count()
-    order = list(ranked(wish, weights, components=False).annotate(eligible=Window(Count("pk")))[:limit])
+    # Those at their own monthly limit, read once: then the count below is a plain scan of the
+    # kept rows, computed once (not a window over every ranked row, which spills to disk).
+    reached = reached_limit(wish)
+    everyone = eligible_rows(wish, reached=reached).order_by().values(n=Func("pk", function="COUNT"))
+    order = list(ranked_rows(wish, weights, reached=reached).annotate(eligible=Subquery(everyone))[:limit])
     ids = [row["pk"] for row in order]
     fields = ["pk", "score", "last_asked", "asked_12m", *[f"c_{name}" for name in CRITERIA]]
     values = {
         row["pk"]: row
-        for row in annotate_components(ExperienceResource.objects.filter(pk__in=ids), wish, weights).values(*fields)
+        for row in annotate_components(ExperienceResource.objects.filter(pk__in=ids), wish, weights, few=True).values(*fields)
     }
     people = ExperienceResource.objects.prefetch_related("areas", "perspectives", "contribution_types").in_bulk(ids)
     candidates = []

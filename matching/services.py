@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
-from matching import emails
+from matching import emails, keep
 from matching.enums import INQUIRY_TRANSITIONS, OPEN_INQUIRY, AnsweredVia, InquiryStatus
 from matching.models import Conflict, FairnessCount, FairnessFacts, Inquiry, MatchingWeights
 from matching.scoring import CRITERIA, Wish, annotate_components, eligible, explain
@@ -394,6 +394,12 @@ def refresh_fairness(now: datetime | None = None) -> int:
             (FairnessFacts(resource_id=row["resource_id"], last_asked_at=row["last"], asked_count=row["count"]) for row in rows),
             batch_size=5000,
         )
+        previous = state.counted_at
         state.watermark, state.counted_from, state.counted_at = watermark, counted_from, now
         state.save()
+    # The shortlist's kept rows (matching.keep) are rebuilt by the first refresh of each day,
+    # mending any write that bypassed their receivers, and at once when they are not one per
+    # person in the pool (after a load by raw SQL, say): a rebuild reads every active person.
+    if previous is None or timezone.localdate(previous) != timezone.localdate(now) or not keep.complete():
+        keep.rebuild()
     return FairnessFacts.objects.count()

@@ -185,7 +185,8 @@ def test_sending_is_refused_unless_the_request_is_ready(client, login, coordinat
 
 
 def pause(person, req):
-    ExperienceResource.objects.filter(pk=person.pk).update(status=ResourceStatus.PAUSED)
+    person.status = ResourceStatus.PAUSED
+    person.save(update_fields=["status", "updated_at"])  # as registry.services does
 
 
 def add_conflict(person, req):
