@@ -3,7 +3,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import ExperienceArea, Perspective
-from requests_app.enums import AgeGroup, Duration, EthicsStatus, Format, JoinKind, JoinStatus, RequestStatus, WorkKind
+from requests_app.enums import (
+    OPEN_STATUSES,
+    AgeGroup,
+    Duration,
+    EthicsStatus,
+    Format,
+    JoinKind,
+    JoinStatus,
+    RequestStatus,
+    WorkKind,
+)
 from requests_app.validators import validate_cost_centre
 
 
@@ -153,7 +163,15 @@ class UnitRequest(models.Model):
         verbose_name_plural = _("förfrågningar")
         ordering = ["-submitted_at", "-created_at"]
         # The shortlist's monthly limit reads the inquiries of the requests in one month.
-        indexes = [models.Index(fields=["starts_on"], name="request_starts_on")]
+        indexes = [
+            models.Index(fields=["starts_on"], name="request_starts_on"),
+            # The board: the open requests (some thousands of a million) in the order they were sent.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=sorted(str(s) for s in OPEN_STATUSES)),
+                name="request_open_by_submitted",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status=RequestStatus.DRAFT) | models.Q(reference__isnull=False),

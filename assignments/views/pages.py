@@ -16,6 +16,7 @@ from assignments.selectors import assignments_for_coordinators, live_agreement, 
 from assignments.services import AssignmentError, StaleVersion, cancel
 from assignments.timeline import timeline_for
 from assignments.views.common import detail_context, scoped
+from config.bounded_paginator import BoundedPaginator
 
 
 class AssignmentListView(PermissionRequiredMixin, ListView):
@@ -23,6 +24,7 @@ class AssignmentListView(PermissionRequiredMixin, ListView):
     template_name = "assignments/list.html"
     context_object_name = "assignments"
     paginate_by = 50
+    paginator_class = BoundedPaginator  # exact up to 20,000 rows; beyond, "more than"
 
     def get_queryset(self):
         data = self.request.GET.copy()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
+from config.bounded_paginator import BoundedPaginator
 from requests_app.enums import (
     NOT_BY_COORDINATOR,
     REASON_REQUIRED,
@@ -40,6 +41,7 @@ class BoardView(PermissionRequiredMixin, ListView):
     template_name = "requests_app/board.html"
     context_object_name = "requests"
     paginate_by = 50
+    paginator_class = BoundedPaginator  # exact up to 20,000 rows; beyond, "more than"
 
     def get_queryset(self):
         data = self.request.GET.copy()
