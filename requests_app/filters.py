@@ -24,14 +24,22 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class BoardFilter(django_filters.FilterSet):
     q = SearchFilter(method="filter_text", label=_("Sök referens, rubrik eller verksamhet"))
-    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("Status"), empty_label=_("Alla"))
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", label=_("Status"), empty_label=_("Alla"), widget=QuickSelect
+    )
     # Thousands of units at national scale: options written without a template each, grouped by organisation.
     unit = ManyRowsChoiceFilter(
-        queryset=CareUnit.objects.all(), group_field="organisation", label=_("Verksamhet"), empty_label=_("Alla")
+        queryset=CareUnit.objects.all(), group_field="organisation", cache_as="all", label=_("Verksamhet"), empty_label=_("Alla")
     )
-    kind = django_filters.ChoiceFilter(choices=WorkKind.choices, label=_("Typ av arbete"), empty_label=_("Alla"))
+    kind = django_filters.ChoiceFilter(
+        choices=WorkKind.choices, label=_("Typ av arbete"), empty_label=_("Alla"), widget=QuickSelect
+    )
     area = django_filters.ModelChoiceFilter(
-        method="filter_area", queryset=ExperienceArea.objects.all(), label=_("Erfarenhetsområde"), empty_label=_("Alla")
+        method="filter_area",
+        queryset=ExperienceArea.objects.all(),
+        label=_("Erfarenhetsområde"),
+        empty_label=_("Alla"),
+        widget=QuickSelect,
     )
     wanted_from = django_filters.DateFilter(method="filter_wanted_from", label=_("Önskat datum från och med"), widget=DATE)
     wanted_to = django_filters.DateFilter(method="filter_wanted_to", label=_("Önskat datum till och med"), widget=DATE)
@@ -39,7 +47,7 @@ class BoardFilter(django_filters.FilterSet):
         method="filter_responsible", label=_("Ansvarig"), empty_label=_("Alla"), widget=QuickSelect
     )
     waiting = django_filters.ChoiceFilter(
-        choices=WAITING, method="filter_waiting", label=_("Har väntat på oss"), empty_label=_("Oavsett")
+        choices=WAITING, method="filter_waiting", label=_("Har väntat på oss"), empty_label=_("Oavsett"), widget=QuickSelect
     )
     # Explicit choices: django-filter's own labels are English ("Submitted (descending)").
     order = django_filters.OrderingFilter(
@@ -52,6 +60,7 @@ class BoardFilter(django_filters.FilterSet):
         ],
         label=_("Sortera"),
         empty_label=None,  # the first choice is the default order
+        widget=QuickSelect,
     )
 
     class Meta:

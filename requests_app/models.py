@@ -192,7 +192,19 @@ class UnitRequest(models.Model):
     def kind_label(self) -> str:
         if self.kind == WorkKind.OTHER and self.kind_other:
             return self.kind_other
-        return self.get_kind_display()
+        return _label(WorkKind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        """As get_status_display(), without building the choices' dict on every call (the board's 50 rows)."""
+        return _label(RequestStatus, self.status)
+
+
+def _label(choices, value) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
 class RequestMessage(models.Model):

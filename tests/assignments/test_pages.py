@@ -326,7 +326,7 @@ def test_list_query_count(client, login, coordinator, rows):
     for _ in range(rows):
         SessionFactory(assignment=AssignmentFactory(status=AssignmentStatus.SIGNING))
     login(client, coordinator)
-    assert count_queries(client, "/samordning/uppdrag/?status=all") == 12
+    assert count_queries(client, "/samordning/uppdrag/?status=all") == 11
 
 
 @pytest.mark.parametrize("rows", [1, 12])
