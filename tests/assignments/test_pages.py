@@ -350,3 +350,14 @@ def test_own_list_query_count(client, login, resource_user, rows):
         SessionFactory(assignment=AssignmentFactory(resource=resource_user.experience_resource))
     login(client, resource_user)
     assert count_queries(client, "/mina-sidor/uppdrag/") == 9
+
+
+def test_the_list_counts_exactly_up_to_the_bound_and_then_says_more_than(client, login, coordinator, monkeypatch):
+    from config.bounded_paginator import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "limit", 2)
+    AssignmentFactory.create_batch(2, status=AssignmentStatus.DONE)
+    login(client, coordinator)
+    assert "<caption>2 uppdrag</caption>" in client.get("/samordning/uppdrag/?status=done").content.decode()
+    AssignmentFactory(status=AssignmentStatus.DONE)
+    assert "<caption>Fler än 2 uppdrag." in client.get("/samordning/uppdrag/?status=done").content.decode()
