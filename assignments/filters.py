@@ -11,15 +11,24 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments.enums import ACTIVE_STATUSES, AssignmentStatus
 from assignments.models import Agreement, Assignment, CompletionReport, Session
+from config.long_choices import ManyRowsChoiceFilter, QuickSelect
 from requests_app.models import CareUnit
 
 STATUS_CHOICES = [("active", _("Pågående")), ("all", _("Alla")), *AssignmentStatus.choices]
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None)
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Verksamhet"), field_name="request__unit", queryset=CareUnit.objects.order_by("name"), empty_label=_("Alla")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None, widget=QuickSelect
+    )
+    # Thousands of units at national scale: options written without a template each, grouped by organisation.
+    unit = ManyRowsChoiceFilter(
+        label=_("Verksamhet"),
+        field_name="request__unit",
+        queryset=CareUnit.objects.all(),
+        group_field="organisation",
+        cache_as="all",
+        empty_label=_("Alla"),
     )
     date_from = django_filters.DateFilter(
         label=_("Tillfälle från och med"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})

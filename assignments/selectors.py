@@ -1,6 +1,6 @@
 """Reads. Every page that fetches an assignment by id starts from one of these scoped querysets."""
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from assignments.models import Agreement, Assignment, Session
 
@@ -18,6 +18,35 @@ def _with_details(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
 
 def assignments_for_coordinators() -> QuerySet[Assignment]:
     return _with_details(Assignment.objects.all())
+
+
+def assignment_rows_for_coordinators() -> QuerySet[Assignment]:
+    """The coordinators' list: only the columns its rows show. Each row's sessions are dates, and
+    its live agreement is a version and a count of signatures (`signed_by`): the agreement's text
+    and the signatures' evidence stay in the database."""
+    live = (
+        Agreement.objects.filter(voided_at__isnull=True)
+        .only("assignment_id", "version")
+        .annotate(signed_by=Count("signatures"))
+        .order_by("-version")
+    )
+    return (
+        Assignment.objects.select_related("request__unit", "resource", "completion")
+        .only(
+            "reference",
+            "title",
+            "status",
+            "created_at",
+            "request__unit__name",
+            "resource__first_name",
+            "resource__last_name",
+            "completion__status",
+        )
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.only("assignment_id", "date")),
+            Prefetch("agreements", queryset=live, to_attr="live_agreements"),
+        )
+    )
 
 
 def assignments_for_unit_staff(user) -> QuerySet[Assignment]:

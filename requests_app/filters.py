@@ -2,11 +2,12 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SearchFilter
+from config.long_choices import ManyRowsChoiceFilter, QuickSelect
 from registry.models import ExperienceArea
 from requests_app.enums import CLOSED_STATUSES, OPEN_STATUSES, WAITING_STATUSES, RequestStatus, WorkKind
 from requests_app.models import CareUnit, UnitRequest
@@ -23,17 +24,30 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class BoardFilter(django_filters.FilterSet):
     q = SearchFilter(method="filter_text", label=_("Sök referens, rubrik eller verksamhet"))
-    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("Status"), empty_label=_("Alla"))
-    unit = django_filters.ModelChoiceFilter(queryset=CareUnit.objects.all(), label=_("Verksamhet"), empty_label=_("Alla"))
-    kind = django_filters.ChoiceFilter(choices=WorkKind.choices, label=_("Typ av arbete"), empty_label=_("Alla"))
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", label=_("Status"), empty_label=_("Alla"), widget=QuickSelect
+    )
+    # Thousands of units at national scale: options written without a template each, grouped by organisation.
+    unit = ManyRowsChoiceFilter(
+        queryset=CareUnit.objects.all(), group_field="organisation", cache_as="all", label=_("Verksamhet"), empty_label=_("Alla")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=WorkKind.choices, label=_("Typ av arbete"), empty_label=_("Alla"), widget=QuickSelect
+    )
     area = django_filters.ModelChoiceFilter(
-        field_name="areas", queryset=ExperienceArea.objects.all(), label=_("Erfarenhetsområde"), empty_label=_("Alla")
+        method="filter_area",
+        queryset=ExperienceArea.objects.all(),
+        label=_("Erfarenhetsområde"),
+        empty_label=_("Alla"),
+        widget=QuickSelect,
     )
     wanted_from = django_filters.DateFilter(method="filter_wanted_from", label=_("Önskat datum från och med"), widget=DATE)
     wanted_to = django_filters.DateFilter(method="filter_wanted_to", label=_("Önskat datum till och med"), widget=DATE)
-    responsible = django_filters.ChoiceFilter(method="filter_responsible", label=_("Ansvarig"), empty_label=_("Alla"))
+    responsible = django_filters.ChoiceFilter(
+        method="filter_responsible", label=_("Ansvarig"), empty_label=_("Alla"), widget=QuickSelect
+    )
     waiting = django_filters.ChoiceFilter(
-        choices=WAITING, method="filter_waiting", label=_("Har väntat på oss"), empty_label=_("Oavsett")
+        choices=WAITING, method="filter_waiting", label=_("Har väntat på oss"), empty_label=_("Oavsett"), widget=QuickSelect
     )
     # Explicit choices: django-filter's own labels are English ("Submitted (descending)").
     order = django_filters.OrderingFilter(
@@ -46,6 +60,7 @@ class BoardFilter(django_filters.FilterSet):
         ],
         label=_("Sortera"),
         empty_label=None,  # the first choice is the default order
+        widget=QuickSelect,
     )
 
     class Meta:
@@ -58,7 +73,7 @@ class BoardFilter(django_filters.FilterSet):
         self.filters["responsible"].extra["choices"] = [
             ("me", _("Jag")),
             ("none", _("Ingen ännu")),
-            *[(str(u.pk), u.get_full_name()) for u in coordinators()],
+            *[(str(pk), name or email) for pk, name, email in coordinators().values_list("pk", "full_name", "email")],
         ]
 
     def filter_text(self, queryset, name, value):
@@ -71,6 +86,11 @@ class BoardFilter(django_filters.FilterSet):
         if value == "closed":
             return queryset.filter(status__in=CLOSED_STATUSES)
         return queryset.filter(status=value)
+
+    def filter_area(self, queryset, name, value):
+        # EXISTS, not a join: a join repeats a request per area and needs DISTINCT over the whole list.
+        areas = UnitRequest.areas.through.objects.filter(unitrequest=OuterRef("pk"), experiencearea=value)
+        return queryset.filter(Exists(areas))
 
     def filter_wanted_from(self, queryset, name, value):
         return queryset.filter(Q(ends_on__gte=value) | Q(ends_on__isnull=True, starts_on__gte=value))
@@ -93,5 +113,5 @@ class BoardFilter(django_filters.FilterSet):
         # Without a chosen order, the request that has waited longest comes first.
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("order"):
-            queryset = queryset.order_by("submitted_at")
-        return queryset.distinct()
+            queryset = queryset.order_by("submitted_at", "pk")
+        return queryset

@@ -3,7 +3,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import ExperienceArea, Perspective
-from requests_app.enums import AgeGroup, Duration, EthicsStatus, Format, JoinKind, JoinStatus, RequestStatus, WorkKind
+from requests_app.enums import (
+    OPEN_STATUSES,
+    AgeGroup,
+    Duration,
+    EthicsStatus,
+    Format,
+    JoinKind,
+    JoinStatus,
+    RequestStatus,
+    WorkKind,
+)
 from requests_app.validators import validate_cost_centre
 
 
@@ -153,7 +163,15 @@ class UnitRequest(models.Model):
         verbose_name_plural = _("förfrågningar")
         ordering = ["-submitted_at", "-created_at"]
         # The shortlist's monthly limit reads the inquiries of the requests in one month.
-        indexes = [models.Index(fields=["starts_on"], name="request_starts_on")]
+        indexes = [
+            models.Index(fields=["starts_on"], name="request_starts_on"),
+            # The board: the open requests (some thousands of a million) in the order they were sent.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=sorted(str(s) for s in OPEN_STATUSES)),
+                name="request_open_by_submitted",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status=RequestStatus.DRAFT) | models.Q(reference__isnull=False),
@@ -174,7 +192,19 @@ class UnitRequest(models.Model):
     def kind_label(self) -> str:
         if self.kind == WorkKind.OTHER and self.kind_other:
             return self.kind_other
-        return self.get_kind_display()
+        return _label(WorkKind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        """As get_status_display(), without building the choices' dict on every call (the board's 50 rows)."""
+        return _label(RequestStatus, self.status)
+
+
+def _label(choices, value) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
 class RequestMessage(models.Model):

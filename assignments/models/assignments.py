@@ -92,6 +92,18 @@ class Assignment(models.Model):
     def __str__(self):
         return self.reference
 
+    @property
+    def status_label(self) -> str:
+        """As get_status_display(), without building the choices' dict on every call (a list of 50 rows)."""
+        return _label(AssignmentStatus, self.status)
+
+
+def _label(choices, value) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
 
 class Session(models.Model):
     """One occasion (tillfälle) of an assignment: a date, start and end, on site or digital."""
@@ -161,3 +173,7 @@ class CompletionReport(models.Model):
 
     def __str__(self):
         return f"{self.assignment_id}: {self.status}"
+
+    @property
+    def status_label(self) -> str:
+        return _label(CompletionStatus, self.status)

@@ -12,10 +12,11 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 from assignments.enums import ACTIVE_STATUSES, AssignmentStatus
 from assignments.filters import AssignmentFilter
 from assignments.forms import CancelForm, DisputeForm, OutcomesForm
-from assignments.selectors import assignments_for_coordinators, live_agreement, own_assignments
+from assignments.selectors import assignment_rows_for_coordinators, live_agreement, own_assignments
 from assignments.services import AssignmentError, StaleVersion, cancel
 from assignments.timeline import timeline_for
 from assignments.views.common import detail_context, scoped
+from config.bounded_paginator import BoundedPaginator
 
 
 class AssignmentListView(PermissionRequiredMixin, ListView):
@@ -23,11 +24,12 @@ class AssignmentListView(PermissionRequiredMixin, ListView):
     template_name = "assignments/list.html"
     context_object_name = "assignments"
     paginate_by = 50
+    paginator_class = BoundedPaginator  # exact up to 20,000 rows; beyond, "more than"
 
     def get_queryset(self):
         data = self.request.GET.copy()
         data.setdefault("status", "active")
-        self.filterset = AssignmentFilter(data, queryset=assignments_for_coordinators().order_by("-created_at", "-pk"))
+        self.filterset = AssignmentFilter(data, queryset=assignment_rows_for_coordinators().order_by("-created_at", "-pk"))
         return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
 
     def get_context_data(self, **kwargs):

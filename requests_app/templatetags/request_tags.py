@@ -1,4 +1,5 @@
 from django import template
+from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -18,3 +19,12 @@ def when(unit_request) -> str:
     if period and note:
         return _("%(period)s (%(note)s)") % {"period": period, "note": note}
     return period or note or _("inte bestämt ännu")
+
+
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """ "13 december 2026", as `date:"j F Y"` writes it, for the board's 150 dates a page:
+    the date filter parses its format string on every call. Empty for no date."""
+    if not value:
+        return ""
+    return f"{value.day} {MONTHS[value.month]} {value.year}"

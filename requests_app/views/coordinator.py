@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
+from config.bounded_paginator import BoundedPaginator
 from requests_app.enums import (
     NOT_BY_COORDINATOR,
     REASON_REQUIRED,
@@ -22,7 +23,7 @@ from requests_app.filters import BoardFilter
 from requests_app.forms import CoordinatorMessageForm, NoteForm, ResponsibleForm, StatusForm
 from requests_app.models import UnitJoinRequest
 from requests_app.panels import TRIAGE_PAGE, render_panels
-from requests_app.selectors import board_summary, coordinators, requests_for_coordinators
+from requests_app.selectors import board_requests, board_summary, coordinators, requests_for_coordinators, with_area_names
 from requests_app.services import (
     RequestError,
     StaleVersion,
@@ -40,16 +41,18 @@ class BoardView(PermissionRequiredMixin, ListView):
     template_name = "requests_app/board.html"
     context_object_name = "requests"
     paginate_by = 50
+    paginator_class = BoundedPaginator  # exact up to 20,000 rows; beyond, "more than"
 
     def get_queryset(self):
         data = self.request.GET.copy()
         data.setdefault("status", "open")  # the board opens on what needs doing
-        self.filterset = BoardFilter(data, queryset=requests_for_coordinators(), user=self.request.user)
+        self.filterset = BoardFilter(data, queryset=board_requests(), user=self.request.user)
         return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
+        ctx["requests"] = with_area_names(ctx["requests"])
         ctx["summary"] = board_summary()
         ctx["now"] = timezone.now()
         ctx["waiting_statuses"] = WAITING_STATUSES

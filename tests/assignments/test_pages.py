@@ -8,14 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from assignments.enums import AssignmentStatus
-from assignments.models import Agreement, Signature
+from assignments.enums import AssignmentStatus, CompletionStatus
+from assignments.models import Agreement, CompletionReport, Signature
 from assignments.services import current_agreement, update_agreement
 from assignments.urls import urlpatterns
 from notifications.models import OutboundEmail
 from tests.assignments.conftest import make_chosen
 from tests.assignments.factories import AssignmentFactory, SessionFactory
-from tests.assignments.factories_documents import use_test_seal
+from tests.assignments.factories_documents import signed_agreement, use_test_seal
 from tests.assignments.helpers import last_code, sign_as, to_signed, to_signing
 from tests.factories import CareUnitFactory, Role, UserFactory
 
@@ -330,8 +330,34 @@ def test_list_query_count(client, login, coordinator, rows):
 
 
 @pytest.mark.parametrize("rows", [1, 12])
+def test_list_with_agreements_and_reports_runs_a_fixed_number_of_queries(client, login, coordinator, rows):
+    """Each row shows its sessions, its live agreement (the version and the signatures counted)
+    and its report: read for the whole page at once, not row by row."""
+    for n in range(rows):
+        agreement = signed_agreement(signed=n % 2 == 0)
+        CompletionReport.objects.create(assignment=agreement.assignment, status=CompletionStatus.DISPUTED)
+    login(client, coordinator)
+    assert count_queries(client, "/samordning/uppdrag/?status=all") == 12  # 13 when signatures were fetched
+    text = client.get("/samordning/uppdrag/?status=all").content.decode()
+    assert text.count("v1: 2 av 2") == (rows + 1) // 2 and text.count("v1: 1 av 2") == rows // 2
+    assert text.count("Underskriven<br>") == (rows + 1) // 2 and text.count("Väntar på underskrift<br>") == rows // 2
+    assert text.count(str(CompletionStatus.DISPUTED.label)) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 12])
 def test_own_list_query_count(client, login, resource_user, rows):
     for _ in range(rows):
         SessionFactory(assignment=AssignmentFactory(resource=resource_user.experience_resource))
     login(client, resource_user)
     assert count_queries(client, "/mina-sidor/uppdrag/") == 9
+
+
+def test_the_list_counts_exactly_up_to_the_bound_and_then_says_more_than(client, login, coordinator, monkeypatch):
+    from config.bounded_paginator import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "limit", 2)
+    AssignmentFactory.create_batch(2, status=AssignmentStatus.DONE)
+    login(client, coordinator)
+    assert "<caption>2 uppdrag</caption>" in client.get("/samordning/uppdrag/?status=done").content.decode()
+    AssignmentFactory(status=AssignmentStatus.DONE)
+    assert "<caption>Fler än 2 uppdrag." in client.get("/samordning/uppdrag/?status=done").content.decode()

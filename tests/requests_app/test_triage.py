@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.core import mail
@@ -457,3 +457,35 @@ def test_each_reason_box_sits_in_its_own_action(client, login, coordinator, req)
     assert 'name="reason"' in declined
     assert 'value="declined"' in declined
     assert declined.count("<button") == 1
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_boards_dates_read_as_the_date_filter_writes_them(language):
+    from datetime import date, datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    # 23:30 UTC is already the next day in Stockholm: both must show the local day.
+    values = [datetime(2026, 12, 31, 23, 30, tzinfo=UTC), date(2027, 3, 1), None]
+    page = Template('{% load request_tags %}{% for v in values %}{{ v|long_date }}|{{ v|date:"j F Y" }};{% endfor %}')
+    with translation.override(language):
+        text = page.render(Context({"values": values}))
+    pairs = [part.split("|") for part in text.split(";") if part]
+    assert all(ours == django for ours, django in pairs)
+    assert pairs[0][0] == ("1 januari 2027" if language == "sv" else "1 January 2027")
+
+
+def test_the_board_counts_exactly_up_to_the_bound_and_then_says_more_than(client, login, coordinator, unit, monkeypatch):
+    from config.bounded_paginator import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "limit", 3)
+    for n in range(3):
+        submitted_request(unit=unit, title=f"Nummer {n}")
+    login(client, coordinator)
+    assert "<caption>3 förfrågningar</caption>" in client.get(BOARD).content.decode()
+    submitted_request(unit=unit, title="Nummer 3")
+    response = client.get(BOARD)
+    assert "<caption>Fler än 3 förfrågningar." in response.content.decode()
+    # The pages reach the first three in the board's order (the longest waiting), as the caption says.
+    assert titles(response) == ["Nummer 0", "Nummer 1", "Nummer 2"]
