@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SEARCH_MAX, SEARCH_TOO_LONG, IdField, IdListField
-from config.widgets import LongSelect
+from config.long_choices import LongSelect
 from matching import services
 from matching.models import Conflict
 from requests_app.models import CareUnit

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SearchFilter
-from config.widgets import LongSelect
+from config.long_choices import LongSelect
 from registry.enums import ResourceStatus
 from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
 
