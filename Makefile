@@ -49,8 +49,8 @@ load: $(STAMP)
 	./bench/load.sh
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore '.venv-load/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore '.venv-load/*'
 
 # The national-scale benchmark (bench/README.md): builds the data once, then times the pages.
 # Needs DATABASE_URL to a PostgreSQL database whose name contains "bench".

@@ -4,9 +4,9 @@ Source strings are Swedish (LANGUAGE_CODE = "sv"); locale/en/LC_MESSAGES/django.
 English translation and the compiled django.mo is committed next to it, because a fresh machine
 has no msgfmt. After adding or changing a string:
 
-    .venv/bin/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+    make messages   # makemessages (ignoring .venv, .venv-load, var and tests; --no-obsolete)
     (translate the new entries, remove any "#, fuzzy")
-    .venv/bin/python manage.py compilemessages --ignore '.venv/*'
+    make messages   # again: nothing new, and compilemessages writes django.mo
 """
 
 import ast
@@ -25,9 +25,19 @@ PO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
 MO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.mo"
 
 # What `makemessages` is run with (see the module docstring); the copy below leaves these out.
-MAKEMESSAGES_IGNORE = [".venv/*", "var/*", "tests/*"]
+MAKEMESSAGES_IGNORE = [".venv/*", ".venv-load/*", "var/*", "tests/*"]
 NOT_COPIED = shutil.ignore_patterns(
-    ".venv", ".git", "var", "tests", "locale", "__pycache__", ".ruff_cache", ".pytest_cache", "node_modules", "test-results"
+    ".venv",
+    ".venv-load",
+    ".git",
+    "var",
+    "tests",
+    "locale",
+    "__pycache__",
+    ".ruff_cache",
+    ".pytest_cache",
+    "node_modules",
+    "test-results",
 )
 
 
