@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import choice_label
 from registry.models import ExperienceArea, Perspective
 from requests_app.enums import (
     OPEN_STATUSES,
@@ -192,19 +193,12 @@ class UnitRequest(models.Model):
     def kind_label(self) -> str:
         if self.kind == WorkKind.OTHER and self.kind_other:
             return self.kind_other
-        return _label(WorkKind, self.kind)
+        return choice_label(WorkKind, self.kind)
 
     @property
     def status_label(self) -> str:
         """As get_status_display(), without building the choices' dict on every call (the board's 50 rows)."""
-        return _label(RequestStatus, self.status)
-
-
-def _label(choices, value) -> str:
-    try:
-        return choices(value).label
-    except ValueError:
-        return value
+        return choice_label(RequestStatus, self.status)
 
 
 class RequestMessage(models.Model):

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assignments.enums import AssignmentStatus, CompletionStatus, Party, SessionMode, SessionOutcome
+from config.choices import choice_label
 from matching.models import Inquiry
 from registry.models import ExperienceResource
 from requests_app.models import UnitRequest
@@ -95,14 +96,7 @@ class Assignment(models.Model):
     @property
     def status_label(self) -> str:
         """As get_status_display(), without building the choices' dict on every call (a list of 50 rows)."""
-        return _label(AssignmentStatus, self.status)
-
-
-def _label(choices, value) -> str:
-    try:
-        return choices(value).label
-    except ValueError:
-        return value
+        return choice_label(AssignmentStatus, self.status)
 
 
 class Session(models.Model):
@@ -176,4 +170,4 @@ class CompletionReport(models.Model):
 
     @property
     def status_label(self) -> str:
-        return _label(CompletionStatus, self.status)
+        return choice_label(CompletionStatus, self.status)
