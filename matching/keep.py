@@ -1,11 +1,12 @@
 """Keeps matching.models.ShortlistRow in step with the people, their links and their inquiries.
 
 One row per person in the pool (active, not erased), with what the shortlist's score needs
-(see the model). Every write the app makes reaches one of the receivers below, connected in
-MatchingConfig.ready(): a save of the person, a change of their experience areas,
-perspectives or ways of contributing (either side of the link, a taxonomy deleted too), an
-inquiry made or deleted, and an assignment done (the assignments app's signal, which records
-the person's last assignment). Writes that bypass Django's signals (QuerySet.update(),
+(see the model), and the months in which they have reached their own monthly limit
+(MonthAtLimit, which goes with the row). Every write the app makes reaches one of the receivers
+below, connected in MatchingConfig.ready(): a save of the person, a change of their experience
+areas, perspectives or ways of contributing (either side of the link, a taxonomy deleted too),
+an inquiry made, answered or deleted, a request's start changed, and an assignment done (the
+assignments app's signal, which records the person's last assignment). Writes that bypass Django's signals (QuerySet.update(),
 bulk_create(), raw SQL such as bench/national.py's load) must call keep_people() or rebuild()
 afterwards; services.refresh_fairness() (beat, every 10 minutes) rebuilds every row in its first
 run of each day, and at once when the rows are not one per person in the pool.
@@ -13,13 +14,16 @@ run of each day, and at once when the rows are not one per person in the pool.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.apps import apps as django_apps
 from django.db import transaction
 from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
+from matching.enums import COMMITTED
 from registry.enums import ResourceStatus
 
 # Bits 0-62 of a signed 64-bit integer: the taxonomy primary keys a mask can hold.
@@ -109,6 +113,32 @@ def keep_people(ids: Iterable[int], *, apps=None) -> None:
         ]
         fields = ["trained", *COPIED, *(mask for *_link, mask in LINKS), *NEWEST.values()]
         row_model.objects.bulk_create(rows, update_conflicts=True, unique_fields=["resource"], update_fields=fields)
+        keep_limits(list(people), apps=apps)
+
+
+def keep_limits(ids: Iterable[int], *, apps=None) -> None:
+    """Writes the months at limit (MonthAtLimit) of these people from their kept rows' limits and
+    their committed inquiries: five queries for any number. People without a row have none
+    (the months go with the row)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    row_model, _resource_model, inquiry_model = _models(apps)
+    month_model = (apps or django_apps).get_model("matching", "MonthAtLimit")
+    with transaction.atomic(savepoint=False):
+        limits = dict(
+            row_model.objects.select_for_update()
+            .filter(resource_id__in=ids, max_assignments_per_month__gte=1)
+            .values_list("resource_id", "max_assignments_per_month")
+        )
+        counts = Counter()
+        committed = inquiry_model.objects.filter(resource_id__in=list(limits), status__in=COMMITTED)
+        for resource_id, starts_on, sent_at in committed.values_list("resource_id", "request__starts_on", "sent_at"):
+            day = starts_on or timezone.localdate(sent_at)
+            counts[resource_id, day.replace(day=1)] += 1
+        month_model.objects.filter(resource_id__in=ids).delete()
+        reached = [month_model(resource_id=pk, month=month) for (pk, month), n in counts.items() if n >= limits[pk]]
+        month_model.objects.bulk_create(reached)
 
 
 def keep_asked(resource_id: int) -> None:
@@ -130,6 +160,15 @@ def rebuild(*, apps=None) -> int:
         for start in range(0, len(ids), CHUNK):
             keep_people(ids[start : start + CHUNK], apps=apps)
     return len(ids)
+
+
+def rebuild_limits(*, apps=None) -> None:
+    """Every person's months at limit afresh (chunked): for the migration that made them."""
+    row_model, _resource_model, _inquiry_model = _models(apps)
+    with transaction.atomic():
+        ids = list(row_model.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), CHUNK):
+            keep_limits(ids[start : start + CHUNK], apps=apps)
 
 
 def complete() -> bool:
@@ -176,13 +215,25 @@ def on_taxonomy_deleted(sender, instance, **kwargs):
     keep_people(getattr(instance, "_shortlist_people", []))
 
 
-def on_inquiry_saved(sender, instance, created, **kwargs):
+def on_inquiry_saved(sender, instance, created, update_fields=None, **kwargs):
     if created:
         keep_asked(instance.resource_id)
+    # A status change (matching.services saves it by name) can start or end a month at the limit.
+    if (instance.status in COMMITTED) if created else (update_fields is None or "status" in update_fields):
+        keep_limits([instance.resource_id])
 
 
 def on_inquiry_deleted(sender, instance, **kwargs):
     keep_asked(instance.resource_id)
+    keep_limits([instance.resource_id])
+
+
+def on_request_saved(sender, instance, created, update_fields=None, **kwargs):
+    """A request's start moved: its yes-answers and choices now count in another month."""
+    if not created and (update_fields is None or "starts_on" in update_fields):
+        from matching.models import Inquiry
+
+        keep_limits(Inquiry.objects.filter(request=instance, status__in=COMMITTED).values_list("resource_id", flat=True))
 
 
 def on_assignment_done(sender, assignment, **kwargs):
@@ -199,6 +250,7 @@ def connect() -> None:
 
     from matching.models import Inquiry
     from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+    from requests_app.models import UnitRequest
 
     post_save.connect(on_resource_saved, sender=ExperienceResource, dispatch_uid="matching.keep.resource")
     for relation, _column, _mask in LINKS:
@@ -208,4 +260,5 @@ def connect() -> None:
         pre_delete.connect(on_taxonomy_deleting, sender=taxonomy, dispatch_uid=f"matching.keep.{taxonomy.__name__}.pre")
         post_delete.connect(on_taxonomy_deleted, sender=taxonomy, dispatch_uid=f"matching.keep.{taxonomy.__name__}")
     post_save.connect(on_inquiry_saved, sender=Inquiry, dispatch_uid="matching.keep.inquiry")
+    post_save.connect(on_request_saved, sender=UnitRequest, dispatch_uid="matching.keep.request")
     post_delete.connect(on_inquiry_deleted, sender=Inquiry, dispatch_uid="matching.keep.inquiry_deleted")

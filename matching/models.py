@@ -177,5 +177,36 @@ class ShortlistRow(models.Model):
     asked_2nd = models.DateTimeField(null=True)
     asked_4th = models.DateTimeField(null=True)
 
+    class Meta:
+        indexes = [
+            # Everyone the row's own rules let into play (scoring.rows_in_play), and which of a
+            # list of people are, counted from the index alone: the shortlist's count of the eligible.
+            models.Index(
+                fields=["resource", "trained"], condition=~models.Q(max_assignments_per_month=0), name="shortlist_rows_in_play"
+            ),
+        ]
+
     def __str__(self):
         return f"{self.resource_id}"
+
+
+class MonthAtLimit(models.Model):
+    """Kept: a month in which a person in the pool has reached their own limit of assignments
+    per month (a limit of one or more): as many yes-answers and choices (COMMITTED) as the limit,
+    counted for the month the request starts in, or for a request without a start the month the
+    inquiry was sent (scoring.over_monthly_limit says the same from the live tables).
+
+    The shortlist reads the wanted month's few rows instead of grouping that month's committed
+    inquiries by person. Kept by matching.keep on every save of the person (their limit, or
+    joining and leaving the pool: the row goes with their ShortlistRow), every inquiry made,
+    answered or deleted, and every change of a request's start; rebuilt with the rows.
+    """
+
+    resource = models.ForeignKey(ShortlistRow, on_delete=models.CASCADE, related_name="months_at_limit")
+    month = models.DateField()  # the first day of the month
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "resource"], name="one_month_at_limit_per_person")]
+
+    def __str__(self):
+        return f"{self.resource_id}: {self.month:%Y-%m}"

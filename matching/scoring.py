@@ -40,7 +40,7 @@ from django.utils.translation import ngettext
 
 from matching.enums import COMMITTED
 from matching.keep import MASK_BITS, NEWEST
-from matching.models import Conflict, FairnessCount, Inquiry, MatchingWeights, ShortlistRow
+from matching.models import Conflict, FairnessCount, Inquiry, MatchingWeights, MonthAtLimit, ShortlistRow
 from registry.enums import ResourceStatus
 from registry.models import AwayPeriod, ContributionType, ExperienceResource
 from requests_app.enums import AgeGroup, Format, WorkKind
@@ -165,11 +165,10 @@ def over_monthly_limit(wish: Wish) -> QuerySet:
     return ExperienceResource.objects.filter(_limit_reached(wish)).values("pk")
 
 
-def _limit_reached(wish: Wish, reached: list[int] | None = None) -> Q:
+def _limit_reached(wish: Wish) -> Q:
     """The condition of over_monthly_limit(), found from the month's few committed inquiries
-    (a limit of 0 is reached without any) instead of counting every person's inquiries;
-    `reached` is reached_limit(wish) when it was read already."""
-    return Q(max_assignments_per_month=0) | Q(pk__in=_reached(wish) if reached is None else reached)
+    (a limit of 0 is reached without any) instead of counting every person's inquiries."""
+    return Q(max_assignments_per_month=0) | Q(pk__in=_reached(wish))
 
 
 def _reached(wish: Wish) -> QuerySet:
@@ -184,10 +183,25 @@ def _reached(wish: Wish) -> QuerySet:
     )
 
 
-def reached_limit(wish: Wish) -> list[int]:
-    """The people whose own limit (of one or more) for the wanted month is reached, as one list:
-    read once, it rules them out of both the ranking and its count (eligible_rows)."""
-    return list(_reached(wish))
+def reached_limit(wish: Wish) -> QuerySet:
+    """The people in the pool whose own limit (of one or more) for the wanted month is reached,
+    from the kept months (matching.keep): the same people as _reached() finds among them."""
+    return MonthAtLimit.objects.filter(month=wish.month[0]).values_list("resource_id", flat=True)
+
+
+def ruled_out(wish: Wish) -> list[int]:
+    """Everyone a hard rule on someone else's table rules out, as one list read in one query:
+    away on the dates, already asked for the request, a conflict of interest with the unit, or
+    at their own monthly limit (those in the pool only). Few, whatever the pool; some of them
+    may be out of play already (rows_in_play)."""
+    parts = [Conflict.objects.filter(unit_id=wish.unit_id).order_by()]
+    if wish.dates:
+        start, end = wish.dates
+        parts.append(AwayPeriod.objects.filter(starts_on__lte=end, ends_on__gte=start).order_by())
+    if wish.request_id is not None:
+        parts.append(Inquiry.objects.filter(request_id=wish.request_id).order_by())
+    ids = (part.values_list("resource_id", flat=True) for part in parts)
+    return list(reached_limit(wish).union(*ids))
 
 
 def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
@@ -196,13 +210,22 @@ def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
     return _hard_rules(qs, wish, trained=Q(training_completed_on__isnull=False))
 
 
-def eligible_rows(wish: Wish, *, reached: list[int] | None = None) -> QuerySet[ShortlistRow]:
-    """The same people as eligible(), as their kept rows (which exist only for the active, not erased)."""
-    return _hard_rules(ShortlistRow.objects.all(), wish, trained=Q(trained=True), reached=reached)
+def rows_in_play(wish: Wish) -> QuerySet[ShortlistRow]:
+    """The kept rows (the active, not erased) the rules on the row itself allow: trained when
+    training is required, and a monthly limit other than 0. Read from the index
+    shortlist_rows_in_play alone when counted."""
+    qs = ShortlistRow.objects.exclude(max_assignments_per_month=0)
+    return qs.filter(trained=True) if require_training() else qs
 
 
-def _hard_rules(qs: QuerySet, wish: Wish, *, trained: Q, reached: list[int] | None = None) -> QuerySet:
-    """The hard rules after the status, on people or on kept rows (both keyed by the person's id)."""
+def eligible_rows(wish: Wish, *, excluded: list[int] | None = None) -> QuerySet[ShortlistRow]:
+    """The same people as eligible(), as their kept rows. `excluded` is ruled_out(wish) when it
+    was read already."""
+    return rows_in_play(wish).exclude(pk__in=ruled_out(wish) if excluded is None else excluded)
+
+
+def _hard_rules(qs: QuerySet, wish: Wish, *, trained: Q) -> QuerySet:
+    """The hard rules after the status, from the live tables."""
     if require_training():
         qs = qs.filter(trained)
     if wish.dates:
@@ -211,7 +234,7 @@ def _hard_rules(qs: QuerySet, wish: Wish, *, trained: Q, reached: list[int] | No
     if wish.request_id is not None:
         qs = qs.exclude(pk__in=Inquiry.objects.filter(request_id=wish.request_id).values("resource_id"))
     qs = qs.exclude(pk__in=Conflict.objects.filter(unit_id=wish.unit_id).values("resource_id"))
-    return qs.exclude(_limit_reached(wish, reached))
+    return qs.exclude(_limit_reached(wish))
 
 
 def broken_rules(people: list[ExperienceResource], wish: Wish) -> dict[int, list[str]]:
@@ -456,6 +479,39 @@ def score_factors(wish: Wish, weights: MatchingWeights) -> dict[str, float]:
     if not total:
         return dict.fromkeys(CRITERIA, 0.0)
     return {name: (100.0 * getattr(weights, name) / total if applicable[name] else 0.0) for name in CRITERIA}
+
+
+def narrowing(wish: Wish, weights: MatchingWeights) -> tuple[Q, float] | None:
+    """A cheap condition on the kept rows, and the highest score anyone who fails it can have.
+
+    The condition is "has something of the heaviest criterion a bit mask or a flag of the row
+    answers": one of the wished experience areas, a wished perspective, a fitting way of
+    contributing, or (for place) being able to come at all. Whoever fails it scores 0 on that
+    criterion, so at most the other criteria's points. When the best `limit` of those who pass
+    all score more than that, they are the best of everyone, and only they need their score
+    computed (selectors.shortlist). None when no criterion can be checked so.
+    """
+    factors = score_factors(wish, weights)
+    options = []
+    for name, column, pks in (
+        ("areas", "areas", wish.area_ids),
+        ("perspective", "perspectives", wish.perspective_ids),
+        ("kind", "contributions", wish.contribution_ids),
+    ):
+        # A key beyond the mask is looked up in the link table: failing the mask says nothing then.
+        if pks and all(0 <= pk < MASK_BITS for pk in pks):
+            mask = Value(sum(1 << pk for pk in pks), output_field=BigIntegerField())
+            options.append((factors[name], Q(GreaterThan(F(column).bitand(mask), 0))))
+    if wish.format == Format.DIGITAL:
+        options.append((factors["place"], Q(can_digital=True)))
+    elif wish.format == Format.BOTH:
+        options.append((factors["place"], Q(can_on_site=True) | Q(can_digital=True)))
+    elif wish.format:
+        options.append((factors["place"], Q(can_on_site=True)))
+    if not options:
+        return None
+    points, condition = max(options, key=lambda option: option[0])
+    return (condition, sum(factors.values()) - points) if points > 0 else None
 
 
 def score_from(components: dict[str, float], wish: Wish, weights: MatchingWeights) -> float:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Func, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from matching.enums import InquiryStatus
@@ -21,13 +21,17 @@ from matching.scoring import (
     eligible,
     eligible_rows,
     explain,
-    reached_limit,
+    narrowing,
+    rows_in_play,
+    ruled_out,
 )
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource
 from requests_app.models import UnitRequest
 
 SHORTLIST_PAGE = 25
+# Scores are rounded to millionths: "more than the ceiling" is asked with this much to spare.
+NARROWING_MARGIN = 1e-5
 
 
 @dataclass
@@ -56,37 +60,68 @@ def ranked(wish: Wish, weights: MatchingWeights, *, components: bool = True) -> 
     return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values(*fields)
 
 
-def ranked_rows(wish: Wish, weights: MatchingWeights, *, reached: list[int] | None = None) -> QuerySet:
+def ranked_rows(wish: Wish, weights: MatchingWeights, *, excluded: list[int] | None = None) -> QuerySet:
     """The same ranking as ranked(components=False), from the kept rows (matching.keep): one
-    table, no look-ups or grouping per person. `reached` as for eligible_rows()."""
-    qs = annotate_rows(eligible_rows(wish, reached=reached), wish, weights)
+    table, no look-ups or grouping per person. `excluded` as for eligible_rows()."""
+    return _order(annotate_rows(eligible_rows(wish, excluded=excluded), wish, weights))
+
+
+def _order(qs: QuerySet) -> QuerySet:
     return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values("pk", "score", "last_asked")
+
+
+def _count(qs: QuerySet) -> Subquery:
+    """COUNT(*) of the rows, as a subquery (no GROUP BY): the index alone can answer it."""
+    return Subquery(qs.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField())))
 
 
 def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: Wish | None = None) -> tuple[list[Candidate], int]:
     """The best `limit` candidates with their explanations, and how many pass the hard rules.
 
-    One query finds who has reached their own monthly limit, one ranks the whole pool from
-    the kept rows and counts it; one more gives every criterion's value for the people on the page from the live
-    tables, whose records and taxonomies follow in four: the same queries whatever the size
-    of the pool.
+    One query reads the few people the hard rules rule out by name (away, asked, conflict, at
+    their monthly limit); one ranks the kept rows and counts everyone eligible; one more gives
+    every criterion's value for the people on the page from the live tables, whose records and
+    taxonomies follow in four: the same queries whatever the size of the pool (one more when
+    the narrowed ranking below cannot be used).
     """
     wish = wish or Wish.of(unit_request)
     weights = MatchingWeights.current()
     if limit <= 0:
         return [], eligible(wish).count()
-    # Those at their own monthly limit, read once: then the count below is a plain scan of the
-    # kept rows, computed once (not a window over every ranked row, which spills to disk).
-    reached = reached_limit(wish)
-    everyone = eligible_rows(wish, reached=reached).order_by().values(n=Func("pk", function="COUNT"))
-    order = list(ranked_rows(wish, weights, reached=reached).annotate(eligible=Subquery(everyone))[:limit])
+    excluded = ruled_out(wish)
+    out = set(excluded)
+    in_play = rows_in_play(wish)
+    # The ranking leaves those ruled out by name to Python (a look-up per row in SQL costs more
+    # than the few extra rows); the count is everyone in play less those of them in play, both
+    # read from the index shortlist_rows_in_play.
+    ranking = _order(annotate_rows(in_play, wish, weights)).annotate(
+        in_play=_count(in_play), out=_count(in_play.filter(pk__in=excluded)) if excluded else Value(0)
+    )
+
+    def best(qs: QuerySet) -> tuple[list[dict], int]:
+        """The best `limit` rows not ruled out by name, and the count of the eligible."""
+        rows = list(qs[: limit + len(out)])
+        total = rows[0]["in_play"] - rows[0]["out"] if rows else 0  # no rows: nobody is in play
+        return [row for row in rows if row["pk"] not in out][:limit], total
+
+    order = None
+    narrow = narrowing(wish, weights)
+    if narrow is not None:
+        # Only those who pass a cheap condition are scored; if the last of their best still
+        # scores more than anyone failing it can, these are the best of everyone.
+        condition, ceiling = narrow
+        order, total = best(ranking.filter(condition))
+        if len(order) < limit or order[-1]["score"] <= ceiling + NARROWING_MARGIN:
+            order = None
+    if order is None:
+        order, total = best(ranking)
     ids = [row["pk"] for row in order]
     fields = ["pk", "score", "last_asked", "asked_12m", *[f"c_{name}" for name in CRITERIA]]
     values = {
         row["pk"]: row
         for row in annotate_components(ExperienceResource.objects.filter(pk__in=ids), wish, weights, few=True).values(*fields)
     }
-    people = ExperienceResource.objects.prefetch_related("areas", "perspectives", "contribution_types").in_bulk(ids)
+    people = ExperienceResource.objects.prefetch_related("areas", "perspectives").in_bulk(ids)  # what explain() reads
     candidates = []
     for pk in ids:
         row = values[pk]
@@ -94,7 +129,7 @@ def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: W
         facts = {"last_asked": row["last_asked"], "asked_12m": row["asked_12m"]}
         resource = people[pk]
         candidates.append(Candidate(resource, row["score"], components, facts, explain(resource, components, facts, wish)))
-    return candidates, (order[0]["eligible"] if order else 0)
+    return candidates, total
 
 
 def inquiries_for_request(unit_request: UnitRequest) -> QuerySet[Inquiry]:

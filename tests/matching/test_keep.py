@@ -1,9 +1,11 @@
 """The shortlist's kept rows (matching.keep): after every kind of change the app makes, each
 row holds exactly what the live tables say, written out here from the model's description,
-and nobody outside the pool (active, not erased) has one."""
+and nobody outside the pool (active, not erased) has one; the same for the months in which
+someone has reached their own monthly limit (MonthAtLimit)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -17,13 +19,14 @@ from hypothesis import strategies as st
 from assignments.models import Assignment
 from assignments.services.lifecycle import _record_last_assignment
 from assignments.signals import assignment_done
-from matching.enums import InquiryStatus
-from matching.models import Inquiry, MatchingWeights, ShortlistRow
+from matching.enums import COMMITTED, InquiryStatus
+from matching.models import Inquiry, MatchingWeights, MonthAtLimit, ShortlistRow
 from matching.scoring import Wish
 from matching.selectors import ranked, shortlist
 from matching.services import refresh_fairness
 from registry.enums import ResourceStatus
 from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+from requests_app.models import UnitRequest
 from tests.assignments.factories import AssignmentFactory, SessionFactory
 from tests.factories import ExperienceResourceFactory, InquiryFactory, UnitRequestFactory
 
@@ -68,10 +71,27 @@ def kept_rows() -> dict[int, dict]:
     return {row.pop("resource_id"): row for row in ShortlistRow.objects.values("resource_id", *fields)}
 
 
+def expected_months() -> set[tuple[int, date]]:
+    """(person, first of the month) for every month in which someone in the pool with a limit of
+    one or more has as many yes-answers and choices as the limit: for a request that starts that
+    month, or without a start, an inquiry sent that month."""
+    reached = set()
+    for person in ExperienceResource.objects.filter(
+        status=ResourceStatus.ACTIVE, erased_at__isnull=True, max_assignments_per_month__gte=1
+    ):
+        months = Counter(
+            (inquiry.request.starts_on or timezone.localdate(inquiry.sent_at)).replace(day=1)
+            for inquiry in Inquiry.objects.filter(resource=person, status__in=COMMITTED).select_related("request")
+        )
+        reached |= {(person.pk, month) for month, n in months.items() if n >= person.max_assignments_per_month}
+    return reached
+
+
 def assert_kept():
     expected = expected_rows()
     assert kept_rows() == expected
     assert set(ShortlistRow.objects.values_list("resource_id", flat=True)) == set(expected)
+    assert set(MonthAtLimit.objects.values_list("resource_id", "month")) == expected_months()
 
 
 # --- one change of each kind, through the app's own write paths --------------------------------
@@ -122,6 +142,16 @@ def apply(change: tuple, people: list[ExperienceResource], requests: list) -> No
             resource=person,
             defaults={"status": InquiryStatus.SENT, "deadline": timezone.now() + timedelta(days=5)},
         )
+    elif kind == "answer":  # as matching.services.set_inquiry_status saves it
+        inquiry = Inquiry.objects.filter(resource=person).order_by("-sent_at", "-pk").first()
+        if inquiry is not None:
+            inquiry.status = value
+            inquiry.save(update_fields=["status"])
+    elif kind == "move":  # a request's start changed (or removed) through its form
+        request = UnitRequest.objects.get(pk=requests[value[0]].pk)
+        request.starts_on = value[1]
+        request.ends_on = None
+        request.save()
     elif kind == "forget":  # an inquiry deleted, or its request with every inquiry on it
         inquiry = Inquiry.objects.filter(resource=person).order_by("-sent_at", "-pk").first()
         if inquiry is not None:
@@ -146,10 +176,13 @@ FIELDS = st.sampled_from(
         ("can_on_site", False),
         ("can_digital", False),
         ("max_assignments_per_month", 0),
+        ("max_assignments_per_month", 1),
         ("max_assignments_per_month", 2),
         ("max_assignments_per_month", None),
     ]
 )
+# Two months and no start at all (then the month an inquiry was sent counts).
+STARTS = (date(2031, 3, 3), date(2031, 3, 30), date(2031, 4, 1), None)
 relation_st = st.sampled_from(RELATIONS)
 who_st = st.integers(0, PEOPLE - 1)
 change_st = st.one_of(
@@ -164,6 +197,8 @@ change_st = st.one_of(
     ),
     st.tuples(st.just("delete_taxonomy"), who_st, st.tuples(relation_st, st.integers(0, 2))),
     st.tuples(st.just("ask"), who_st, st.integers(0, 5)),
+    st.tuples(st.just("answer"), who_st, st.sampled_from(list(InquiryStatus))),
+    st.tuples(st.just("move"), who_st, st.tuples(st.integers(0, 5), st.sampled_from(STARTS))),
     st.tuples(st.just("forget"), who_st, st.booleans()),
     st.tuples(st.just("erase"), who_st, st.none()),
 )
@@ -176,8 +211,10 @@ change_st = st.one_of(
 def test_every_row_holds_what_the_live_tables_say_after_each_change(db, changes):
     with transaction.atomic():
         try:
-            people = [ExperienceResourceFactory(status=ResourceStatus.ACTIVE) for _ in range(PEOPLE)]
-            requests = [UnitRequestFactory() for _ in range(6)]
+            people = [
+                ExperienceResourceFactory(status=ResourceStatus.ACTIVE, max_assignments_per_month=limit) for limit in (1, 2, None)
+            ]
+            requests = [UnitRequestFactory(starts_on=STARTS[i % len(STARTS)]) for i in range(6)]
             assert_kept()
             for change in changes:
                 apply(change, people, requests)
@@ -245,3 +282,33 @@ def test_a_taxonomy_key_beyond_the_mask_is_looked_up_in_the_link_table(db):
     assert [c.components["areas"] for c in candidates] == [1.0, 0.5, 0.0]
     assert [c.resource.pk for c in candidates] == [has_both.pk, has_big.pk, has_none.pk]
     assert total == 3
+
+
+def test_a_yes_through_the_service_fills_the_month_and_the_shortlist_leaves_the_person_out(db):
+    from matching.scoring import reached_limit
+    from matching.services import set_inquiry_status
+
+    person = ExperienceResourceFactory(training_completed_on=date(2025, 1, 1), max_assignments_per_month=1)
+    march = UnitRequestFactory(starts_on=date(2031, 3, 10))
+    also_march, april = UnitRequestFactory(starts_on=date(2031, 3, 20)), UnitRequestFactory(starts_on=date(2031, 4, 2))
+    inquiry = Inquiry.objects.create(
+        request=march, resource=person, status=InquiryStatus.SENT, deadline=timezone.now() + timedelta(days=5)
+    )
+    assert not MonthAtLimit.objects.exists()
+
+    set_inquiry_status(inquiry, InquiryStatus.YES, actor=None)
+
+    assert list(MonthAtLimit.objects.values_list("resource_id", "month")) == [(person.pk, date(2031, 3, 1))]
+    assert list(reached_limit(Wish.of(also_march))) == [person.pk]
+    assert [c.resource.pk for c in shortlist(also_march)[0]] == []
+    assert [c.resource.pk for c in shortlist(april)[0]] == [person.pk]
+
+    march.starts_on = date(2031, 4, 5)  # moved: the yes now counts in April
+    march.save()
+    assert list(MonthAtLimit.objects.values_list("resource_id", "month")) == [(person.pk, date(2031, 4, 1))]
+    assert [c.resource.pk for c in shortlist(also_march)[0]] == [person.pk]
+    assert [c.resource.pk for c in shortlist(april)[0]] == []
+
+    set_inquiry_status(inquiry, InquiryStatus.NO, actor=None)  # changed their mind
+    assert not MonthAtLimit.objects.exists()
+    assert_kept()

@@ -514,6 +514,21 @@ def test_the_ranking_is_best_first(db, scenario):
                     assert before["last_asked"] <= after["last_asked"]
 
 
+@PROPERTY
+@given(scenario=st.one_of(rules_scenario_st, score_scenario_st), limit=st.integers(1, 4))
+def test_a_short_list_is_the_head_of_the_whole_ranking(db, scenario, limit):
+    """shortlist() may score only those who pass a cheap condition, and leaves those ruled out by
+    name to Python; what it returns is still exactly the head of the whole ranking from the live
+    tables, and the count is everyone's."""
+    with world_of(scenario) as (world, wish):
+        whole = [row["pk"] for row in ranked(wish, MatchingWeights.current())]
+
+        candidates, total = shortlist(world.request, limit=limit, wish=wish)
+
+        assert [candidate.resource.pk for candidate in candidates] == whole[:limit]
+        assert total == len(whole)
+
+
 # --- fairness --------------------------------------------------------------------------------
 
 
@@ -639,6 +654,73 @@ def test_the_shortlist_runs_the_same_queries_for_one_person_as_for_thirty(reques
     assert total == people
     assert len(candidates) == min(people, 25)
     assert len(ctx.captured_queries) == 11, "\n".join(query["sql"][:150] for query in ctx.captured_queries)
+
+
+def ranking_queries(ctx) -> int:
+    return sum(1 for query in ctx.captured_queries if query["sql"].startswith('SELECT "matching_shortlistrow"'))
+
+
+@pytest.mark.parametrize("people", [30, 60])
+def test_only_those_with_a_wished_area_are_scored_when_nobody_else_can_beat_them(request_for, people):
+    area = ExperienceArea.objects.order_by("position").first()
+    request_for.areas.set([area])
+    set_weights(areas=50, recency=50)
+    with_area = twins(people)
+    for person in with_area:
+        person.areas.set([area])
+    without = twins(5)  # at most 50 points: the last of the 25 best has 100
+    wish = Wish.of(request_for)
+
+    with CaptureQueriesContext(connection) as ctx:
+        candidates, total = shortlist(request_for, wish=wish)
+
+    assert ranking_queries(ctx) == 1
+    assert len(ctx.captured_queries) == 7, "\n".join(query["sql"][:150] for query in ctx.captured_queries)  # wish given
+    assert [c.resource.pk for c in candidates] == [row["pk"] for row in ranked(wish, MatchingWeights.current())][:25]
+    assert {c.resource.pk for c in candidates} <= {person.pk for person in with_area}
+    assert total == people + len(without)
+
+
+def test_everyone_is_ranked_when_someone_without_the_area_could_beat_the_best_with_it(request_for):
+    area = ExperienceArea.objects.order_by("position").first()
+    request_for.areas.set([area])
+    set_weights(areas=50, recency=50)
+    with_area = twins(30)
+    for person in with_area:
+        person.areas.set([area])
+        ask(person, days_ago=0)  # 50 points: no more than anyone without the area can have
+    never_asked = twins(5)  # 50 points too, and ahead on a tie: never asked comes first
+    wish = Wish.of(request_for)
+
+    with CaptureQueriesContext(connection) as ctx:
+        candidates, total = shortlist(request_for, wish=wish)
+
+    assert ranking_queries(ctx) == 2  # the narrowed ranking, then everyone's
+    returned = [c.resource.pk for c in candidates]
+    assert returned == [row["pk"] for row in ranked(wish, MatchingWeights.current())][:25]
+    assert set(returned[:5]) == {person.pk for person in never_asked}
+    assert total == 35
+
+
+def test_those_ruled_out_by_name_are_left_out_of_the_list_and_the_count(request_for):
+    area = ExperienceArea.objects.order_by("position").first()
+    request_for.areas.set([area])
+    set_weights(areas=50, recency=50)
+    people = twins(30)
+    for person in people:
+        person.areas.set([area])
+    away, conflicted = people[:3], people[3:5]
+    for person in away:
+        AwayPeriod.objects.create(resource=person, starts_on=request_for.starts_on, ends_on=request_for.starts_on)
+    for person in conflicted:
+        Conflict.objects.create(resource=person, unit=request_for.unit)
+    wish = Wish.of(request_for)
+
+    candidates, total = shortlist(request_for, wish=wish)
+
+    returned = {c.resource.pk for c in candidates}
+    assert returned == {person.pk for person in people[5:]}
+    assert total == 25
 
 
 # --- weights -----------------------------------------------------------------------------------
