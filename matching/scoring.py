@@ -520,7 +520,39 @@ def score_from(components: dict[str, float], wish: Wish, weights: MatchingWeight
     return math.floor(sum(components[name] * factors[name] for name in CRITERIA) * 1e6 + 0.5) / 1e6
 
 
-# --- the same values in Python, for one person (tests and people added by hand) -------------
+# --- the same values in Python, for one person (a page of the shortlist, and tests) ---------
+
+
+def components_of(resource: ExperienceResource, last_asked: datetime | None, asked_12m: int, wish: Wish) -> dict[str, float]:
+    """Each criterion's value (0-1) for one person, from their live record (areas, perspectives
+    and ways of contributing prefetched) and fairness facts: what annotate_components() computes
+    in SQL, without building that query for a page of 25 people. The property tests of the
+    shortlist hold the two equal, person by person."""
+    own_areas = {area.pk for area in resource.areas.all()}
+    c = dict.fromkeys(CRITERIA, 0.0)
+    if wish.area_ids:
+        c["areas"] = sum(1.0 for pk in wish.area_ids if pk in own_areas) / float(len(wish.area_ids))
+    if wish.perspective_ids and any(p.pk in wish.perspective_ids for p in resource.perspectives.all()):
+        c["perspective"] = 1.0
+    if wish.contribution_ids and any(k.pk in wish.contribution_ids for k in resource.contribution_types.all()):
+        c["kind"] = 1.0
+    spoken = resource.languages.lower()
+    if any(language in spoken for language in wish.languages):
+        c["language"] = 1.0
+    if wish.format == Format.DIGITAL:
+        c["place"] = 1.0 if resource.can_digital else 0.0
+    else:  # as in SQL, worked out (and left out of the score) when no format is asked for too
+        same_place = bool(resource.municipality) and resource.municipality.lower() in wish.location
+        near = resource.can_on_site and (same_place or not wish.location)
+        if near or (wish.format == Format.BOTH and resource.can_digital):
+            c["place"] = 1.0
+        elif resource.can_on_site:
+            c["place"] = ON_SITE_ELSEWHERE
+    if wish.birth_years and resource.birth_year is not None:
+        c["age"] = 1.0 if wish.birth_years[0] <= resource.birth_year <= wish.birth_years[1] else 0.0
+    c["recency"] = recency_value(last_asked, resource.last_assignment_on, wish)
+    c["frequency"] = frequency_value(asked_12m)
+    return c
 
 
 def recency_value(last_asked: datetime | None, last_assignment_on: date | None, wish: Wish) -> float:

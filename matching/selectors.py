@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, Func, IntegerField, Max, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from matching.enums import InquiryStatus
@@ -18,12 +18,14 @@ from matching.scoring import (
     Wish,
     annotate_components,
     annotate_rows,
+    components_of,
     eligible,
     eligible_rows,
     explain,
     narrowing,
     rows_in_play,
     ruled_out,
+    score_from,
 )
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource
@@ -116,19 +118,21 @@ def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: W
     if order is None:
         order, total = best(ranking)
     ids = [row["pk"] for row in order]
-    fields = ["pk", "score", "last_asked", "asked_12m", *[f"c_{name}" for name in CRITERIA]]
-    values = {
-        row["pk"]: row
-        for row in annotate_components(ExperienceResource.objects.filter(pk__in=ids), wish, weights, few=True).values(*fields)
-    }
-    people = ExperienceResource.objects.prefetch_related("areas", "perspectives").in_bulk(ids)  # what explain() reads
+    # The page's people from the live tables, with their fairness facts; each criterion's value
+    # and the score are computed in Python from them (scoring.components_of).
+    in_year = Q(inquiries__sent_at__gte=wish.now - timedelta(days=365))
+    people = (
+        ExperienceResource.objects.prefetch_related("areas", "perspectives", "contribution_types")
+        .annotate(asked_last_at=Max("inquiries__sent_at"), asked_in_year=Count("inquiries", filter=in_year))
+        .in_bulk(ids)
+    )
     candidates = []
     for pk in ids:
-        row = values[pk]
-        components = {name: row[f"c_{name}"] for name in CRITERIA}
-        facts = {"last_asked": row["last_asked"], "asked_12m": row["asked_12m"]}
         resource = people[pk]
-        candidates.append(Candidate(resource, row["score"], components, facts, explain(resource, components, facts, wish)))
+        facts = {"last_asked": resource.asked_last_at, "asked_12m": resource.asked_in_year}
+        components = components_of(resource, facts["last_asked"], facts["asked_12m"], wish)
+        score = score_from(components, wish, weights)
+        candidates.append(Candidate(resource, score, components, facts, explain(resource, components, facts, wish)))
     return candidates, total
 
 
