@@ -386,10 +386,12 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights, *, f
     )
 
 
-def annotate_rows(qs: QuerySet[ShortlistRow], wish: Wish, weights: MatchingWeights) -> QuerySet[ShortlistRow]:
+def annotate_rows(
+    qs: QuerySet[ShortlistRow], wish: Wish, weights: MatchingWeights, *, components: bool = True
+) -> QuerySet[ShortlistRow]:
     """The same values and score as annotate_components(), from the kept rows alone: the links
     are bits of the row's masks, and "asked at most n times in the year" is "the (n + 1)-th
-    newest inquiry is missing or older than a year"."""
+    newest inquiry is missing or older than a year". With components=False only the score."""
     links = {relation: getattr(ExperienceResource, relation).through.objects for relation in ("areas", "perspectives")}
     links["kinds"] = ExperienceResource.contribution_types.through.objects
     mine = Q(experienceresource_id=OuterRef("pk"))
@@ -412,13 +414,24 @@ def annotate_rows(qs: QuerySet[ShortlistRow], wish: Wish, weights: MatchingWeigh
         perspective=has("perspectives", wish.perspective_ids, links["perspectives"], "perspective_id"),
         kind=has("contributions", wish.contribution_ids, links["kinds"], "contributiontype_id"),
         frequency=[Q(**{f"{NEWEST[n]}__isnull": True}) | Q(**{f"{NEWEST[n]}__lt": year_ago}) for n, _value in FREQUENCY_STEPS],
+        components=components,
     )
 
 
-def _annotate(qs: QuerySet, wish: Wish, weights: MatchingWeights, *, areas: list, perspective, kind, frequency: list) -> QuerySet:
-    """The criteria and the score, given the conditions that differ between people and kept rows:
-    one per wished area, any wished perspective, any fitting way of contributing, and for each
-    of FREQUENCY_STEPS "asked at most n times in the last year"."""
+def _annotate(
+    qs: QuerySet,
+    wish: Wish,
+    weights: MatchingWeights,
+    *,
+    areas: list,
+    perspective,
+    kind,
+    frequency: list,
+    components: bool = True,
+) -> QuerySet:
+    """The criteria (c_<name>, unless components=False) and the score, given the conditions that
+    differ between people and kept rows: one per wished area, any wished perspective, any fitting
+    way of contributing, and for each of FREQUENCY_STEPS "asked at most n times in the last year"."""
     qs = qs.annotate(muni_at=StrIndex(Value(wish.location), _Lower("municipality")))
     c = {}
     if wish.area_ids:
@@ -460,9 +473,12 @@ def _annotate(qs: QuerySet, wish: Wish, weights: MatchingWeights, *, areas: list
         default=FloatValue(0.0),
         output_field=FloatField(),
     )
-    qs = qs.annotate(**{f"c_{name}": PerPerson(expr, output_field=FloatField()) for name, expr in c.items()})
     factors = score_factors(wish, weights)
-    terms = [F(f"c_{name}") * FloatValue(factor) for name, factor in factors.items() if factor]
+    if components:
+        qs = qs.annotate(**{f"c_{name}": PerPerson(expr, output_field=FloatField()) for name, expr in c.items()})
+        terms = [F(f"c_{name}") * FloatValue(factor) for name, factor in factors.items() if factor]
+    else:  # the score alone: each criterion built into it once, not resolved as its own column first
+        terms = [c[name] * FloatValue(factor) for name, factor in factors.items() if factor]
     score = sum(terms[1:], terms[0]) if terms else FloatValue(0.0)
     # Float sums of equal scores can differ in the last bit: rounded to millionths, true ties
     # stay tied, so fairness (then the id) decides between them. FLOOR(x + 0.5), not ROUND:

@@ -65,7 +65,7 @@ def ranked(wish: Wish, weights: MatchingWeights, *, components: bool = True) -> 
 def ranked_rows(wish: Wish, weights: MatchingWeights, *, excluded: list[int] | None = None) -> QuerySet:
     """The same ranking as ranked(components=False), from the kept rows (matching.keep): one
     table, no look-ups or grouping per person. `excluded` as for eligible_rows()."""
-    return _order(annotate_rows(eligible_rows(wish, excluded=excluded), wish, weights))
+    return _order(annotate_rows(eligible_rows(wish, excluded=excluded), wish, weights, components=False))
 
 
 def _order(qs: QuerySet) -> QuerySet:
@@ -96,7 +96,7 @@ def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: W
     # The ranking leaves those ruled out by name to Python (a look-up per row in SQL costs more
     # than the few extra rows); the count is everyone in play less those of them in play, both
     # read from the index shortlist_rows_in_play.
-    ranking = _order(annotate_rows(in_play, wish, weights)).annotate(
+    ranking = _order(annotate_rows(in_play, wish, weights, components=False)).annotate(
         in_play=_count(in_play), out=_count(in_play.filter(pk__in=excluded)) if excluded else Value(0)
     )
 
