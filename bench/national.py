@@ -24,6 +24,7 @@ Only a database whose name contains "bench" is touched (the checks of bench/shor
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -598,6 +599,8 @@ def run(args: argparse.Namespace) -> int:
         f"Machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
         f"reference {common.reference_ms(connection):.0f} ms; {args.runs} runs per page after one warm-up"
     )
+    # As config/wsgi.py does in each gunicorn worker once the app is loaded.
+    gc.freeze()
     print(f"{'page':<44} {'p50':>8} {'p95':>8} {'queries':>8} {'SQL':>8} {'req/s':>7}  target")
     ok, floor_rate = True, None
     for name, who, url, is_list in pages():
