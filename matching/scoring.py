@@ -243,6 +243,8 @@ def broken_rules(people: list[ExperienceResource], wish: Wish) -> dict[int, list
     Three queries for any number of people: who of them is away, has a conflict with the
     unit, or has reached their own monthly limit.
     """
+    if not people:  # the shortlist page without a search: nothing to build
+        return {}
     ids = [person.pk for person in people]
     away = set()
     if wish.dates:
