@@ -2,6 +2,7 @@ import calendar
 from datetime import date
 
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from config.fields import SearchFilter
 from config.long_choices import LongSelect
 from registry.enums import ResourceStatus
-from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+from registry.models import ExperienceResource
+from registry.selectors import taxonomy_labels
 
 AGE_BANDS = [
     ("-29", _("Under 30 år")),
@@ -48,6 +50,18 @@ def search_people(queryset, text: str):
     return queryset.filter(by_name | Q(story__icontains=text))
 
 
+class TaxonomyFilter(django_filters.ChoiceFilter):
+    """One of a taxonomy, offered and checked from its kept rows (selectors.taxonomy_labels, read
+    by the filter set): no query to draw the options or to check the choice. The value is an id."""
+
+    def __init__(self, taxonomy: str, **kwargs):
+        self.taxonomy = taxonomy
+        kwargs.setdefault("empty_label", _("Alla"))
+        # The message a ModelChoiceFilter gave: it does not repeat what was sent.
+        kwargs.setdefault("error_messages", {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]})
+        super().__init__(choices=[], method="filter_taxonomy", widget=LongSelect, **kwargs)
+
+
 LAST_ASSIGNMENT = [
     ("never", _("Aldrig haft uppdrag")),
     ("6", _("Inget uppdrag de senaste 6 månaderna")),
@@ -58,30 +72,9 @@ LAST_ASSIGNMENT = [
 class PoolFilter(django_filters.FilterSet):
     """What the pool can be narrowed by: shared by the resource list and the invitations to events."""
 
-    perspective = django_filters.ModelChoiceFilter(
-        field_name="perspectives",
-        widget=LongSelect,
-        queryset=Perspective.objects.all(),
-        method="filter_taxonomy",
-        label=_("Perspektiv"),
-        empty_label=_("Alla"),
-    )
-    area = django_filters.ModelChoiceFilter(
-        field_name="areas",
-        widget=LongSelect,
-        queryset=ExperienceArea.objects.all(),
-        method="filter_taxonomy",
-        label=_("Erfarenhetsområde"),
-        empty_label=_("Alla"),
-    )
-    contribution = django_filters.ModelChoiceFilter(
-        field_name="contribution_types",
-        widget=LongSelect,
-        queryset=ContributionType.objects.all(),
-        method="filter_taxonomy",
-        label=_("Medverkansform"),
-        empty_label=_("Alla"),
-    )
+    perspective = TaxonomyFilter("perspective", field_name="perspectives", label=_("Perspektiv"))
+    area = TaxonomyFilter("area", field_name="areas", label=_("Erfarenhetsområde"))
+    contribution = TaxonomyFilter("contribution", field_name="contribution_types", label=_("Medverkansform"))
     municipality = SearchFilter(lookup_expr="icontains", label=_("Kommun"))
     language = SearchFilter(field_name="languages", lookup_expr="icontains", label=_("Språk"))
     age = django_filters.ChoiceFilter(
@@ -106,6 +99,14 @@ class PoolFilter(django_filters.FilterSet):
         model = ExperienceResource
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taxonomies = taxonomy_labels()  # once a page: the rows of the list use them too
+        for taxonomy_filter in self.filters.values():
+            if isinstance(taxonomy_filter, TaxonomyFilter):
+                labels = self.taxonomies[taxonomy_filter.taxonomy]
+                taxonomy_filter.extra["choices"] = [(str(pk), label) for pk, label in labels]
+
     def filter_age(self, queryset, name, value):
         low, high = value.split("-")
         year = timezone.localdate().year
@@ -125,7 +126,7 @@ class PoolFilter(django_filters.FilterSet):
         """EXISTS, not a join: each person stays one row, so no DISTINCT over the whole pool is needed."""
         field = ExperienceResource._meta.get_field(name)
         links = field.remote_field.through.objects.filter(
-            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): value}
+            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): int(value)}
         )
         return queryset.filter(Exists(links))
 

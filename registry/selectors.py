@@ -1,7 +1,14 @@
-from django.core.cache import cache
-from django.db.models import QuerySet
+import hashlib
+import uuid
 
-from registry.models import ExperienceResource
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from registry.enums import PerspectiveCode, ResourceStatus
+from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
 
 
 def resources_for_coordinators() -> QuerySet[ExperienceResource]:
@@ -27,3 +34,138 @@ def pool_count() -> int:
 def forget_pool_count(sender, created=True, **kwargs) -> None:
     if created:
         cache.delete(POOL_COUNT_KEY)
+
+
+# --- the taxonomies, kept ----------------------------------------------------------------------
+
+# The three taxonomies are short lists every pool page shows (its filter's options, each row's
+# perspectives and areas): kept in the cache as plain rows, forgotten whenever one is saved or
+# deleted (registry.apps connects `forget_taxonomies`), and read again at most
+# TAXONOMY_SECONDS after a change that bypasses save().
+TAXONOMY_KEY = "registry.taxonomies"
+TAXONOMY_SECONDS = 600
+TAXONOMIES = {"perspective": Perspective, "area": ExperienceArea, "contribution": ContributionType}
+
+
+def _read_taxonomies() -> dict[str, list[tuple]]:
+    # Each in its model's order, as (id, name, English name); a perspective's name is its code.
+    rows = {"perspective": [(pk, code, "") for pk, code in Perspective.objects.values_list("pk", "code")]}
+    for name in ("area", "contribution"):
+        rows[name] = list(TAXONOMIES[name].objects.values_list("pk", "name", "name_en"))
+    return rows
+
+
+def taxonomy_labels() -> dict[str, list[tuple[int, str]]]:
+    """Each taxonomy ("perspective", "area", "contribution") as `(id, label)` in its order, each
+    label in the language of the page as the model's str() gives it. One read of the cache."""
+    rows = cache.get(TAXONOMY_KEY)
+    if rows is None:
+        rows = _read_taxonomies()
+        cache.set(TAXONOMY_KEY, rows, TAXONOMY_SECONDS)
+    codes = dict(PerspectiveCode.choices)
+    english = (get_language() or "").startswith("en")
+    labels = {"perspective": [(pk, str(codes.get(code, code))) for pk, code, _ in rows["perspective"]]}
+    for name in ("area", "contribution"):
+        labels[name] = [(pk, name_en if english and name_en else name) for pk, name, name_en in rows[name]]
+    return labels
+
+
+def forget_taxonomies(**kwargs) -> None:
+    # Now, and again after the commit: a page drawn in between may have kept the old rows.
+    cache.delete(TAXONOMY_KEY)
+    transaction.on_commit(lambda: cache.delete(TAXONOMY_KEY))
+
+
+# --- the counts of a filtered pool, kept -----------------------------------------------------------
+
+# A filtered pool is counted once (10,000 matches of 200,000 cost 30-60 ms to count), then kept
+# for the pages after it, under the filter and a generation of the pool. Any change of a person
+# or of their links (saved, deleted, a taxonomy deleted with its links) starts a new generation
+# (registry.apps connects `new_pool_generation`), so a kept count is never one from before a
+# change made through Django; a change that bypasses signals is counted at most
+# FILTERED_COUNT_SECONDS late. The last assignment is recorded with QuerySet.update() (by the
+# assignments app, which sends no signal the registry hears): a filter on it is never kept.
+GENERATION_KEY = "registry.pool_generation"
+FILTERED_COUNT_SECONDS = 600
+UNKEPT_FILTERS = {"last_assignment"}
+
+
+def filtered_count(queryset, chosen: dict) -> int:
+    """The count of `queryset`, the pool filtered by `chosen` (the filter's name -> its value)."""
+    if UNKEPT_FILTERS & chosen.keys():
+        return queryset.count()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, None)
+        generation = cache.get(GENERATION_KEY, generation)
+    # The day too: the age bands move with the year.
+    text = repr([timezone.localdate().isoformat(), *sorted((k, str(v)) for k, v in chosen.items())])
+    key = f"registry.pool_count:{generation}:{hashlib.sha256(text.encode()).hexdigest()}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, FILTERED_COUNT_SECONDS)
+    return count
+
+
+def new_pool_generation(**kwargs) -> None:
+    """Someone was added, changed or removed, or their links changed: no kept count holds. Now,
+    and again after the commit (a page counted in between read the pool without the change)."""
+    cache.delete(GENERATION_KEY)
+    transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
+
+
+# --- the rows of the pool list -------------------------------------------------------------------------
+
+
+class PoolRow:
+    """A person as the pool list shows them: plain values, not a model instance (a person's
+    instance is 32 columns, with their story, and an audit snapshot taken as it is built)."""
+
+    __slots__ = ("area_text", "created_at", "first_name", "last_assignment_on", "last_name", "municipality", "perspective_text")
+    __slots__ += ("created", "last_assignment", "pk", "status", "status_label", "url")
+
+    def __init__(self, pk, first_name, last_name, status, municipality, last_assignment_on, created_at):
+        self.pk, self.first_name, self.last_name, self.status = pk, first_name, last_name, status
+        self.municipality, self.last_assignment_on, self.created_at = municipality, last_assignment_on, created_at
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+POOL_ROW_COLUMNS = ("pk", "first_name", "last_name", "status", "municipality", "last_assignment_on", "created_at")
+
+
+def pool_rows(page: QuerySet[ExperienceResource], labels: dict | None = None) -> list[PoolRow]:
+    """The people of one page of the pool (`page`: that page's queryset, in its order), each with
+    their perspectives and areas as text in the taxonomies' order and the page's language: three
+    queries, the names from the kept taxonomies (`labels`, as taxonomy_labels() gives them)."""
+    rows = [PoolRow(*values) for values in page.values_list(*POOL_ROW_COLUMNS)]
+    statuses = {value: str(label) for value, label in ResourceStatus.choices}
+    ids = [row.pk for row in rows]
+    chosen: dict[str, dict[int, list[int]]] = {}
+    for relation in ("perspectives", "areas"):
+        field = ExperienceResource._meta.get_field(relation)
+        links = field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": ids})
+        for person, item in links.values_list(field.m2m_column_name(), field.m2m_reverse_name()):
+            chosen.setdefault(relation, {}).setdefault(person, []).append(item)
+    shown = (("perspectives", "perspective", "perspective_text"), ("areas", "area", "area_text"))
+    labels = labels or taxonomy_labels()
+    for relation, taxonomy, _attr in shown:
+        linked = {item for items in chosen.get(relation, {}).values() for item in items}
+        if not linked <= {pk for pk, _ in labels[taxonomy]}:
+            cache.delete(TAXONOMY_KEY)  # one was added behind Django's back: the kept rows are old
+            labels = taxonomy_labels()
+            break
+    for relation, taxonomy, attr in shown:
+        place = {pk: n for n, (pk, _) in enumerate(labels[taxonomy])}
+        names = dict(labels[taxonomy])
+        by_person = chosen.get(relation, {})
+        for row in rows:
+            items = sorted(by_person.get(row.pk, ()), key=lambda pk: place.get(pk, len(place)))
+            setattr(row, attr, ", ".join(names.get(pk, "") for pk in items))
+    for row in rows:
+        row.status_label = statuses.get(row.status, row.status)
+    return rows
