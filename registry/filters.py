@@ -51,15 +51,28 @@ def search_people(queryset, text: str):
 
 
 class TaxonomyFilter(django_filters.ChoiceFilter):
-    """One of a taxonomy, offered and checked from its kept rows (selectors.taxonomy_labels, read
-    by the filter set): no query to draw the options or to check the choice. The value is an id."""
+    """One of a taxonomy ("perspective", "area" or "contribution"), offered and checked from its
+    kept rows (selectors.taxonomy_labels, read once by the filter set: see `offer_taxonomies`):
+    no query to draw the options or to check the choice. The value is the chosen id, as text."""
 
     def __init__(self, taxonomy: str, **kwargs):
         self.taxonomy = taxonomy
         kwargs.setdefault("empty_label", _("Alla"))
+        kwargs.setdefault("widget", LongSelect)
         # The message a ModelChoiceFilter gave: it does not repeat what was sent.
         kwargs.setdefault("error_messages", {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]})
-        super().__init__(choices=[], method="filter_taxonomy", widget=LongSelect, **kwargs)
+        super().__init__(choices=[], **kwargs)
+
+
+def offer_taxonomies(filterset) -> dict:
+    """Give the filter set's TaxonomyFilters their choices, from one read of the kept
+    taxonomies; returns what was read (for the rows of the page)."""
+    taxonomies = taxonomy_labels()
+    for taxonomy_filter in filterset.filters.values():
+        if isinstance(taxonomy_filter, TaxonomyFilter):
+            labels = taxonomies[taxonomy_filter.taxonomy]
+            taxonomy_filter.extra["choices"] = [(str(pk), label) for pk, label in labels]
+    return taxonomies
 
 
 LAST_ASSIGNMENT = [
@@ -72,9 +85,11 @@ LAST_ASSIGNMENT = [
 class PoolFilter(django_filters.FilterSet):
     """What the pool can be narrowed by: shared by the resource list and the invitations to events."""
 
-    perspective = TaxonomyFilter("perspective", field_name="perspectives", label=_("Perspektiv"))
-    area = TaxonomyFilter("area", field_name="areas", label=_("Erfarenhetsområde"))
-    contribution = TaxonomyFilter("contribution", field_name="contribution_types", label=_("Medverkansform"))
+    perspective = TaxonomyFilter("perspective", field_name="perspectives", method="filter_taxonomy", label=_("Perspektiv"))
+    area = TaxonomyFilter("area", field_name="areas", method="filter_taxonomy", label=_("Erfarenhetsområde"))
+    contribution = TaxonomyFilter(
+        "contribution", field_name="contribution_types", method="filter_taxonomy", label=_("Medverkansform")
+    )
     municipality = SearchFilter(lookup_expr="icontains", label=_("Kommun"))
     language = SearchFilter(field_name="languages", lookup_expr="icontains", label=_("Språk"))
     age = django_filters.ChoiceFilter(
@@ -101,11 +116,7 @@ class PoolFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.taxonomies = taxonomy_labels()  # once a page: the rows of the list use them too
-        for taxonomy_filter in self.filters.values():
-            if isinstance(taxonomy_filter, TaxonomyFilter):
-                labels = self.taxonomies[taxonomy_filter.taxonomy]
-                taxonomy_filter.extra["choices"] = [(str(pk), label) for pk, label in labels]
+        self.taxonomies = offer_taxonomies(self)  # the rows of the pool list use them too
 
     def filter_age(self, queryset, name, value):
         low, high = value.split("-")

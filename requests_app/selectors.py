@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
-from registry.models import ExperienceArea
-from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus
+from config.choices import choice_label
+from registry.selectors import forget_taxonomies, taxonomy_labels
+from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus, WorkKind
 from requests_app.models import UnitJoinRequest, UnitRequest
 
 
@@ -22,29 +23,62 @@ def requests_for_coordinators() -> QuerySet[UnitRequest]:
 
 
 def board_requests() -> QuerySet[UnitRequest]:
-    """The board's rows: only the columns it shows (a request's texts stay in the database), and
-    the areas read by `with_area_names` for the page's rows instead of a prefetch per request."""
-    return (
-        requests_for_coordinators()
-        .prefetch_related(None)
-        .only(*BOARD_COLUMNS, "unit__name", "responsible__full_name", "responsible__email")
-    )
+    """The board's requests; its page's rows are read as plain values by `board_rows`."""
+    return requests_for_coordinators().prefetch_related(None).select_related(None)
 
 
-BOARD_COLUMNS = ("reference", "title", "status", "kind", "kind_other", "submitted_at", "starts_on", "reply_by")
+class BoardRow:
+    """A request as the board shows it: plain values, not model instances (a request, its unit
+    and the coordinator responsible, each unit with an audit snapshot taken as it is built)."""
+
+    __slots__ = ("area_names", "kind", "kind_other", "pk", "reference", "reply_by", "responsible_email", "responsible_name")
+    __slots__ += ("starts_on", "status", "submitted_at", "title", "unit_name")
+    __slots__ += ("reply", "starts", "submitted", "url", "waited")  # as the page writes them (BoardView)
+
+    def __init__(self, pk, reference, title, status, kind, kind_other, submitted_at, starts_on, reply_by, *more):
+        self.pk, self.reference, self.title, self.status = pk, reference, title, status
+        self.kind, self.kind_other = kind, kind_other
+        self.submitted_at, self.starts_on, self.reply_by = submitted_at, starts_on, reply_by
+        self.unit_name, self.responsible_name, self.responsible_email = more
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == WorkKind.OTHER and self.kind_other:
+            return self.kind_other
+        return choice_label(WorkKind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(RequestStatus, self.status)
+
+    @property
+    def responsible(self) -> str:
+        """The coordinator responsible, as User.get_full_name() names them; "" for none."""
+        return self.responsible_name or self.responsible_email or ""
 
 
-def with_area_names(requests) -> list[UnitRequest]:
-    """The requests, each with `area_names`: its experience areas in their order, in the page's
-    language. One query, one area object per request and area; no related manager per request."""
-    requests = list(requests)
-    names = {}
-    pairs = ExperienceArea.objects.filter(unitrequest__in=[r.pk for r in requests]).annotate(request_id=F("unitrequest"))
-    for area in pairs:
-        names.setdefault(area.request_id, []).append(str(area))
-    for r in requests:
-        r.area_names = names.get(r.pk, [])
-    return requests
+BOARD_ROW_COLUMNS = ("pk", "reference", "title", "status", "kind", "kind_other", "submitted_at", "starts_on", "reply_by")
+BOARD_ROW_COLUMNS += ("unit__name", "responsible__full_name", "responsible__email")
+
+
+def board_rows(page: QuerySet[UnitRequest]) -> list[BoardRow]:
+    """The requests of one page of the board (`page`: that page's queryset, in its order), each
+    with `area_names`: its experience areas in their order and the page's language. Two queries,
+    the names from the kept taxonomies."""
+    rows = [BoardRow(*values) for values in page.values_list(*BOARD_ROW_COLUMNS)]
+    links = UnitRequest.areas.through.objects.filter(unitrequest__in=[row.pk for row in rows])
+    chosen: dict[int, list[int]] = {}
+    for request_id, area_id in links.values_list("unitrequest_id", "experiencearea_id"):
+        chosen.setdefault(request_id, []).append(area_id)
+    areas = taxonomy_labels()["area"]
+    if not {pk for items in chosen.values() for pk in items} <= {pk for pk, _ in areas}:
+        forget_taxonomies()  # one was added behind Django's back: the kept rows are old
+        areas = taxonomy_labels()["area"]
+    place = {pk: n for n, (pk, _) in enumerate(areas)}
+    names = dict(areas)
+    for row in rows:
+        row.area_names = [names[pk] for pk in sorted(chosen.get(row.pk, ()), key=place.__getitem__)]
+    return rows
 
 
 def coordinators() -> QuerySet[User]:

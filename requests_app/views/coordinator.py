@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import timesince_filter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,6 +10,7 @@ from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from config.bounded_paginator import BoundedPaginator
+from config.rows import long_date, url_for_id
 from requests_app.enums import (
     NOT_BY_COORDINATOR,
     REASON_REQUIRED,
@@ -23,7 +25,7 @@ from requests_app.filters import BoardFilter
 from requests_app.forms import CoordinatorMessageForm, NoteForm, ResponsibleForm, StatusForm
 from requests_app.models import UnitJoinRequest
 from requests_app.panels import TRIAGE_PAGE, render_panels
-from requests_app.selectors import board_requests, board_summary, coordinators, requests_for_coordinators, with_area_names
+from requests_app.selectors import board_requests, board_rows, board_summary, coordinators, requests_for_coordinators
 from requests_app.services import (
     RequestError,
     StaleVersion,
@@ -52,10 +54,15 @@ class BoardView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
-        ctx["requests"] = with_area_names(ctx["requests"])
         ctx["summary"] = board_summary()
-        ctx["now"] = timezone.now()
-        ctx["waiting_statuses"] = WAITING_STATUSES
+        # The page's rows as plain values, each address, date and wait worked out here rather
+        # than per row in the template.
+        ctx["requests"] = rows = board_rows(ctx["page_obj"].object_list)
+        now, detail = timezone.now(), url_for_id("requests_app:triage_detail")
+        for row in rows:
+            row.url = detail(row.pk)
+            row.submitted, row.starts, row.reply = long_date(row.submitted_at), long_date(row.starts_on), long_date(row.reply_by)
+            row.waited = timesince_filter(row.submitted_at, now) if row.status in WAITING_STATUSES else "–"
         return ctx
 
 
