@@ -29,13 +29,13 @@ class RegistryConfig(AppConfig):
         # starts a new generation of them (a taxonomy deleted takes its links with it).
         changes = ((post_save, "saved"), (post_delete, "deleted"))
         for signal, verb in changes:
-            signal.connect(selectors.new_pool_generation, sender=resource, dispatch_uid=f"registry.pool_generation.{verb}")
+            signal.connect(selectors.POOL_COUNTS.forget, sender=resource, dispatch_uid=f"registry.pool_generation.{verb}")
         for relation in ("areas", "perspectives", "contribution_types"):
             through = getattr(resource, relation).through
             uid = f"registry.pool_generation.{relation}"
-            m2m_changed.connect(selectors.new_pool_generation, sender=through, dispatch_uid=uid)
+            m2m_changed.connect(selectors.POOL_COUNTS.forget, sender=through, dispatch_uid=uid)
         # The taxonomies' rows are kept for the pool page: forgotten when one is saved or deleted.
         for name, model in selectors.TAXONOMIES.items():
             for signal, verb in changes:
                 signal.connect(selectors.forget_taxonomies, sender=model, dispatch_uid=f"registry.taxonomies.{name}.{verb}")
-            post_delete.connect(selectors.new_pool_generation, sender=model, dispatch_uid=f"registry.pool_generation.{name}")
+            post_delete.connect(selectors.POOL_COUNTS.forget, sender=model, dispatch_uid=f"registry.pool_generation.{name}")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SearchFilter
-from config.long_choices import LongSelect
+from config.long_choices import LongSelect, QuickSelect
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource
 from registry.selectors import taxonomy_labels
@@ -169,6 +169,7 @@ class ResourceFilter(PoolFilter):
         ],
         label=_("Sortera"),
         empty_label=None,  # the first choice is the default order; no second "Namn"
+        widget=QuickSelect,  # its options written without a template each, as the board's
     )
 
     class Meta(PoolFilter.Meta):

@@ -1,12 +1,9 @@
-import hashlib
-import uuid
-
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet, Value
 from django.utils.translation import get_language
 
+from config.kept_counts import KeptCounts
 from registry.enums import PerspectiveCode, ResourceStatus
 from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
 
@@ -76,44 +73,19 @@ def forget_taxonomies(**kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(TAXONOMY_KEY))
 
 
-# --- the counts of a filtered pool, kept -----------------------------------------------------------
+# --- the counts of a filtered pool, kept ---------------------------------------------------------
 
 # A filtered pool is counted once (10,000 matches of 200,000 cost 30-60 ms to count), then kept
-# for the pages after it, under the filter and a generation of the pool. Any change of a person
-# or of their links (saved, deleted, a taxonomy deleted with its links) starts a new generation
-# (registry.apps connects `new_pool_generation`), so a kept count is never one from before a
-# change made through Django; a change that bypasses signals is counted at most
-# FILTERED_COUNT_SECONDS late. The last assignment is recorded with QuerySet.update() (by the
+# for the views after it (config.kept_counts). Any change of a person or of their links (saved,
+# deleted, a taxonomy deleted with its links) forgets them: registry.apps connects
+# `POOL_COUNTS.forget`. The last assignment is recorded with QuerySet.update() (by the
 # assignments app, which sends no signal the registry hears): a filter on it is never kept.
-GENERATION_KEY = "registry.pool_generation"
-FILTERED_COUNT_SECONDS = 600
-UNKEPT_FILTERS = {"last_assignment"}
+POOL_COUNTS = KeptCounts("registry.pool", unkept={"last_assignment"})
 
 
 def filtered_count(queryset, chosen: dict) -> int:
     """The count of `queryset`, the pool filtered by `chosen` (the filter's name -> its value)."""
-    if UNKEPT_FILTERS & chosen.keys():
-        return queryset.count()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, generation, None)
-        generation = cache.get(GENERATION_KEY, generation)
-    # The day too: the age bands move with the year.
-    text = repr([timezone.localdate().isoformat(), *sorted((k, str(v)) for k, v in chosen.items())])
-    key = f"registry.pool_count:{generation}:{hashlib.sha256(text.encode()).hexdigest()}"
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        cache.set(key, count, FILTERED_COUNT_SECONDS)
-    return count
-
-
-def new_pool_generation(**kwargs) -> None:
-    """Someone was added, changed or removed, or their links changed: no kept count holds. Now,
-    and again after the commit (a page counted in between read the pool without the change)."""
-    cache.delete(GENERATION_KEY)
-    transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
+    return POOL_COUNTS.count(queryset, chosen)
 
 
 # --- the rows of the pool list -------------------------------------------------------------------------
@@ -140,18 +112,21 @@ POOL_ROW_COLUMNS = ("pk", "first_name", "last_name", "status", "municipality", "
 
 def pool_rows(page: QuerySet[ExperienceResource], labels: dict | None = None) -> list[PoolRow]:
     """The people of one page of the pool (`page`: that page's queryset, in its order), each with
-    their perspectives and areas as text in the taxonomies' order and the page's language: three
+    their perspectives and areas as text in the taxonomies' order and the page's language: two
     queries, the names from the kept taxonomies (`labels`, as taxonomy_labels() gives them)."""
     rows = [PoolRow(*values) for values in page.values_list(*POOL_ROW_COLUMNS)]
     statuses = {value: str(label) for value, label in ResourceStatus.choices}
     ids = [row.pk for row in rows]
-    chosen: dict[str, dict[int, list[int]]] = {}
-    for relation in ("perspectives", "areas"):
+    shown = (("perspectives", "perspective", "perspective_text"), ("areas", "area", "area_text"))
+    # Both lists of links in one query: (person, item, which list).
+    parts = []
+    for n, (relation, _taxonomy, _attr) in enumerate(shown):
         field = ExperienceResource._meta.get_field(relation)
         links = field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": ids})
-        for person, item in links.values_list(field.m2m_column_name(), field.m2m_reverse_name()):
-            chosen.setdefault(relation, {}).setdefault(person, []).append(item)
-    shown = (("perspectives", "perspective", "perspective_text"), ("areas", "area", "area_text"))
+        parts.append(links.annotate(shown=Value(n)).values_list(field.m2m_column_name(), field.m2m_reverse_name(), "shown"))
+    chosen: dict[str, dict[int, list[int]]] = {}
+    for person, item, n in parts[0].union(*parts[1:], all=True):
+        chosen.setdefault(shown[n][0], {}).setdefault(person, []).append(item)
     labels = labels or taxonomy_labels()
     for relation, taxonomy, _attr in shown:
         linked = {item for items in chosen.get(relation, {}).values() for item in items}

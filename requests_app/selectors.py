@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from config.choices import choice_label
+from config.kept_counts import KeptCounts
 from registry.selectors import forget_taxonomies, taxonomy_labels
 from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus, WorkKind
 from requests_app.models import UnitJoinRequest, UnitRequest
@@ -115,6 +116,12 @@ def _count_open() -> dict:
         unassigned=Count("pk", filter=Q(status__in=OPEN_STATUSES, responsible__isnull=True)),
         oldest_waiting=Min("submitted_at", filter=Q(status__in=WAITING_STATUSES)),
     )
+
+
+# The counts under the board's filtered lists (config.kept_counts): forgotten when a request is
+# saved or deleted, its areas change, or a unit is saved (its name is searched). "Has waited more
+# than" moves with the clock: never kept.
+BOARD_COUNTS = KeptCounts("requests.board", unkept={"waiting"})
 
 
 def forget_board_summary(**kwargs) -> None:

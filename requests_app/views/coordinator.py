@@ -25,7 +25,14 @@ from requests_app.filters import BoardFilter
 from requests_app.forms import CoordinatorMessageForm, NoteForm, ResponsibleForm, StatusForm
 from requests_app.models import UnitJoinRequest
 from requests_app.panels import TRIAGE_PAGE, render_panels
-from requests_app.selectors import board_requests, board_rows, board_summary, coordinators, requests_for_coordinators
+from requests_app.selectors import (
+    BOARD_COUNTS,
+    board_requests,
+    board_rows,
+    board_summary,
+    coordinators,
+    requests_for_coordinators,
+)
 from requests_app.services import (
     RequestError,
     StaleVersion,
@@ -50,6 +57,15 @@ class BoardView(PermissionRequiredMixin, ListView):
         data.setdefault("status", "open")  # the board opens on what needs doing
         self.filterset = BoardFilter(data, queryset=board_requests(), user=self.request.user)
         return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A valid filter's count is kept for the views after it; "me" is a different list for each coordinator.
+        if not self.filterset.is_valid():
+            return super().get_paginator(queryset, per_page, **kwargs)
+        chosen = {k: v for k, v in self.filterset.form.cleaned_data.items() if k != "order" and v not in (None, "")}
+        if chosen.get("responsible") == "me":
+            chosen["responsible"] = f"me:{self.request.user.pk}"
+        return super().get_paginator(queryset, per_page, kept=(BOARD_COUNTS, chosen), **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
