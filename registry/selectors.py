@@ -96,7 +96,7 @@ class PoolRow:
     instance is 32 columns, with their story, and an audit snapshot taken as it is built)."""
 
     __slots__ = ("area_text", "created_at", "first_name", "last_assignment_on", "last_name", "municipality", "perspective_text")
-    __slots__ += ("created", "last_assignment", "pk", "status", "status_label", "url")
+    __slots__ += ("pk", "status", "status_label")
 
     def __init__(self, pk, first_name, last_name, status, municipality, last_assignment_on, created_at):
         self.pk, self.first_name, self.last_name, self.status = pk, first_name, last_name, status

@@ -34,7 +34,6 @@ class BoardRow:
 
     __slots__ = ("area_names", "kind", "kind_other", "pk", "reference", "reply_by", "responsible_email", "responsible_name")
     __slots__ += ("starts_on", "status", "submitted_at", "title", "unit_name")
-    __slots__ += ("reply", "starts", "submitted", "url", "waited")  # as the page writes them (BoardView)
 
     def __init__(self, pk, reference, title, status, kind, kind_other, submitted_at, starts_on, reply_by, *more):
         self.pk, self.reference, self.title, self.status = pk, reference, title, status

@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.audit import log_profile_view
-from config.rows import long_date, url_for_id
+from config.rows import long_date, rows_html, url_for_id
 from registry.enums import TRANSITIONS, ResourceStatus
 from registry.filters import ResourceFilter
 from registry.forms import ApplicationForm, IntakeForm, LeavingForm, NotesForm, StatusChangeForm, TrainingForm
@@ -56,6 +56,13 @@ class PoolPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
+# A row of the pool list (registry/resource_list.html has the table around it).
+POOL_ROW = (
+    '<tr><td><a href="{url}">{name}</a></td><td>{status}</td><td>{perspectives}</td><td>{areas}</td>'
+    "<td>{municipality}</td><td>{last_assignment}</td><td>{created}</td></tr>"
+)
+
+
 class ResourceListView(PermissionRequiredMixin, ListView):
     permission_required = "registry.list_resources"
     template_name = "registry/resource_list.html"
@@ -89,12 +96,24 @@ class ResourceListView(PermissionRequiredMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
         ctx["panels"] = render_panels(POOL_PAGE, self.request)
-        # Each row's address and dates worked out here, not per row in the template.
+        # The rows written here (config.rows), each address and date worked out once.
         detail = url_for_id("registry:resource_detail")
-        for row in ctx["resources"]:
-            row.url = detail(row.pk)
-            row.last_assignment = long_date(row.last_assignment_on)
-            row.created = long_date(row.created_at)
+        ctx["rows_html"] = rows_html(
+            POOL_ROW,
+            (
+                {
+                    "url": detail(row.pk),
+                    "name": row.full_name,
+                    "status": row.status_label,
+                    "perspectives": row.perspective_text,
+                    "areas": row.area_text,
+                    "municipality": row.municipality,
+                    "last_assignment": long_date(row.last_assignment_on) or "–",
+                    "created": long_date(row.created_at),
+                }
+                for row in ctx["resources"]
+            ),
+        )
         return ctx
 
 

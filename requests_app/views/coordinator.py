@@ -10,7 +10,7 @@ from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from config.bounded_paginator import BoundedPaginator
-from config.rows import long_date, url_for_id
+from config.rows import long_date, rows_html, url_for_id
 from requests_app.enums import (
     NOT_BY_COORDINATOR,
     REASON_REQUIRED,
@@ -44,6 +44,14 @@ from requests_app.services import (
 from requests_app.timeline import timeline_for
 from requests_app.views.unit import attachment_response, post_message
 
+# A row of the board (requests_app/board.html has the table around it).
+BOARD_ROW = (
+    '<tr><td><a href="{url}">{reference}</a></td>'
+    '<td>{title}<br><span class="small text-body-secondary">{areas}</span></td><td>{unit}</td><td>{kind}</td>'
+    '<td><span class="badge status-{status}">{status_label}</span></td><td>{submitted}</td><td>{waited}</td>'
+    "<td>{starts}</td><td>{reply}</td><td>{responsible}</td></tr>"
+)
+
 
 class BoardView(PermissionRequiredMixin, ListView):
     permission_required = "requests.triage"
@@ -71,14 +79,31 @@ class BoardView(PermissionRequiredMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
         ctx["summary"] = board_summary()
-        # The page's rows as plain values, each address, date and wait worked out here rather
-        # than per row in the template.
+        # The page's rows as plain values, written here (config.rows): each address, date and
+        # wait worked out once, not per row in the template.
         ctx["requests"] = rows = board_rows(ctx["page_obj"].object_list)
         now, detail = timezone.now(), url_for_id("requests_app:triage_detail")
-        for row in rows:
-            row.url = detail(row.pk)
-            row.submitted, row.starts, row.reply = long_date(row.submitted_at), long_date(row.starts_on), long_date(row.reply_by)
-            row.waited = timesince_filter(row.submitted_at, now) if row.status in WAITING_STATUSES else "–"
+        ctx["rows_html"] = rows_html(
+            BOARD_ROW,
+            (
+                {
+                    "url": detail(row.pk),
+                    "reference": row.reference,
+                    "title": row.title,
+                    "areas": ", ".join(row.area_names),
+                    "unit": row.unit_name,
+                    "kind": row.kind_label,
+                    "status": row.status,
+                    "status_label": row.status_label,
+                    "submitted": long_date(row.submitted_at),
+                    "waited": timesince_filter(row.submitted_at, now) if row.status in WAITING_STATUSES else "–",
+                    "starts": long_date(row.starts_on) or "–",
+                    "reply": long_date(row.reply_by) or "–",
+                    "responsible": row.responsible or "–",
+                }
+                for row in rows
+            ),
+        )
         return ctx
 
 
