@@ -37,16 +37,13 @@ def _text(value) -> str:
 
 
 class KeptCounts:
+    # At most this many filters' counts are kept in one generation (then they start afresh).
+    most = 500
+
     def __init__(self, name: str, *, seconds: int = 600, unkept: frozenset | set = frozenset()):
         self.name, self.seconds, self.unkept = name, seconds, frozenset(unkept)
         self.generation_key = f"kept-counts:{name}:generation"
-
-    def _generation(self) -> str:
-        generation = cache.get(self.generation_key)
-        if generation is None:
-            cache.add(self.generation_key, uuid.uuid4().hex, None)
-            generation = cache.get(self.generation_key) or ""
-        return generation
+        self.counts_key = f"kept-counts:{name}:counts"
 
     def count(self, queryset: QuerySet, chosen: dict, *, count=None) -> int:
         """The count of `queryset`, the list filtered by `chosen` (each filter's name and value:
@@ -57,12 +54,23 @@ class KeptCounts:
             return count()
         # The day too: a filter may compare with today (an age band moves with the year).
         text = repr([timezone.localdate().isoformat(), *sorted((str(k), _text(v)) for k, v in chosen.items())])
-        key = f"kept-counts:{self.name}:{self._generation()}:{hashlib.sha256(text.encode()).hexdigest()}"
-        kept = cache.get(key)
-        if kept is None:
-            kept = count()
-            cache.set(key, kept, self.seconds)
-        return kept
+        key = hashlib.sha256(text.encode()).hexdigest()
+        # One round trip: the generation and the counts kept under the generation they were made in.
+        kept = cache.get_many([self.generation_key, self.counts_key])
+        generation = kept.get(self.generation_key)
+        if generation is None:
+            cache.add(self.generation_key, uuid.uuid4().hex, None)
+            generation = cache.get(self.generation_key)
+        counts = kept.get(self.counts_key) or {}
+        if counts.get("generation") == generation and key in counts["counts"]:
+            return counts["counts"][key]
+        n = count()
+        if counts.get("generation") != generation or len(counts["counts"]) >= self.most:
+            counts = {"generation": generation, "counts": {}}
+        counts["counts"][key] = n
+        # Under the generation read before counting: if a change came in between, no one reads it.
+        cache.set(self.counts_key, counts, self.seconds)
+        return n
 
     def forget(self, **kwargs) -> None:
         """A signal receiver: the list's data changed, no kept count holds."""

@@ -64,7 +64,7 @@ class BoardFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        offer_taxonomies(self)
+        self.taxonomies = offer_taxonomies(self)  # the rows of the board use them too
         self.filters["responsible"].extra["choices"] = [
             ("me", _("Jag")),
             ("none", _("Ingen ännu")),

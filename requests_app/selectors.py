@@ -61,16 +61,16 @@ BOARD_ROW_COLUMNS = ("pk", "reference", "title", "status", "kind", "kind_other",
 BOARD_ROW_COLUMNS += ("unit__name", "responsible__full_name", "responsible__email")
 
 
-def board_rows(page: QuerySet[UnitRequest]) -> list[BoardRow]:
+def board_rows(page: QuerySet[UnitRequest], taxonomies: dict | None = None) -> list[BoardRow]:
     """The requests of one page of the board (`page`: that page's queryset, in its order), each
     with `area_names`: its experience areas in their order and the page's language. Two queries,
-    the names from the kept taxonomies."""
+    the names from the kept taxonomies (`taxonomies`, as taxonomy_labels() gives them)."""
     rows = [BoardRow(*values) for values in page.values_list(*BOARD_ROW_COLUMNS)]
     links = UnitRequest.areas.through.objects.filter(unitrequest__in=[row.pk for row in rows])
     chosen: dict[int, list[int]] = {}
     for request_id, area_id in links.values_list("unitrequest_id", "experiencearea_id"):
         chosen.setdefault(request_id, []).append(area_id)
-    areas = taxonomy_labels()["area"]
+    areas = (taxonomies or taxonomy_labels())["area"]
     if not {pk for items in chosen.values() for pk in items} <= {pk for pk, _ in areas}:
         forget_taxonomies()  # one was added behind Django's back: the kept rows are old
         areas = taxonomy_labels()["area"]

@@ -81,7 +81,7 @@ class BoardView(PermissionRequiredMixin, ListView):
         ctx["summary"] = board_summary()
         # The page's rows as plain values, written here (config.rows): each address, date and
         # wait worked out once, not per row in the template.
-        ctx["requests"] = rows = board_rows(ctx["page_obj"].object_list)
+        ctx["requests"] = rows = board_rows(ctx["page_obj"].object_list, self.filterset.taxonomies)
         now, detail = timezone.now(), url_for_id("requests_app:triage_detail")
         ctx["rows_html"] = rows_html(
             BOARD_ROW,
