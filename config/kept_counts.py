@@ -52,25 +52,36 @@ class KeptCounts:
         count = count or queryset.count
         if self.unkept & chosen.keys():
             return count()
+        n, ticket = self.recall(chosen)
+        if n is None:
+            n = count()
+            self.keep(ticket, n)
+        return n
+
+    def recall(self, chosen: dict) -> tuple[object, tuple]:
+        """What is kept for `chosen` (None if nothing), and a ticket for `keep`: one round trip,
+        the generation and the values kept under the generation they were made in."""
         # The day too: a filter may compare with today (an age band moves with the year).
         text = repr([timezone.localdate().isoformat(), *sorted((str(k), _text(v)) for k, v in chosen.items())])
         key = hashlib.sha256(text.encode()).hexdigest()
-        # One round trip: the generation and the counts kept under the generation they were made in.
         kept = cache.get_many([self.generation_key, self.counts_key])
         generation = kept.get(self.generation_key)
         if generation is None:
             cache.add(self.generation_key, uuid.uuid4().hex, None)
             generation = cache.get(self.generation_key)
-        counts = kept.get(self.counts_key) or {}
-        if counts.get("generation") == generation and key in counts["counts"]:
-            return counts["counts"][key]
-        n = count()
-        if counts.get("generation") != generation or len(counts["counts"]) >= self.most:
-            counts = {"generation": generation, "counts": {}}
-        counts["counts"][key] = n
-        # Under the generation read before counting: if a change came in between, no one reads it.
-        cache.set(self.counts_key, counts, self.seconds)
-        return n
+        values = kept.get(self.counts_key) or {}
+        if values.get("generation") != generation:
+            values = {"generation": generation, "counts": {}}
+        return values["counts"].get(key), (values, key)
+
+    def keep(self, ticket: tuple, value) -> None:
+        """Keep `value` for what `recall` was asked, under the generation it read: made from the
+        data before a change that came in between, it is read by no one."""
+        values, key = ticket
+        if len(values["counts"]) >= self.most:
+            values["counts"] = {}
+        values["counts"][key] = value
+        cache.set(self.counts_key, values, self.seconds)
 
     def forget(self, **kwargs) -> None:
         """A signal receiver: the list's data changed, no kept count holds."""

@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet, Value
+from django.db.models import BooleanField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
 from config.kept_counts import KeptCounts
@@ -86,6 +87,42 @@ POOL_COUNTS = KeptCounts("registry.pool", unkept={"last_assignment"})
 def filtered_count(queryset, chosen: dict) -> int:
     """The count of `queryset`, the pool filtered by `chosen` (the filter's name -> its value)."""
     return POOL_COUNTS.count(queryset, chosen)
+
+
+# --- the deep pages of the pool -------------------------------------------------------------------
+
+# The pool's own order, and every MARK_EVERY-th person's place in it, kept: a page past the first
+# mark starts from the nearest mark before it (a row comparison the order's index answers) and
+# skips fewer than MARK_EVERY index entries, not up to 200,000 (page 2,000 of 4,000: 10 ms of
+# skipping). A missing mark is found once, from the nearest mark before it, and kept with the
+# counts (POOL_COUNTS: any change of a person starts afresh).
+POOL_ORDER = ("last_name", "first_name", "id")
+MARK_EVERY = 5_000
+
+
+def _from_mark(pool: QuerySet, mark: tuple) -> QuerySet:
+    # Only the unfiltered pool is marked: its query has one table, so the columns need no alias.
+    return pool.filter(RawSQL("(last_name, first_name, id) >= (%s, %s, %s)", mark, output_field=BooleanField()))
+
+
+def page_ids(pool: QuerySet, bottom: int, top: int) -> QuerySet:
+    """The ids of rows bottom..top of the unfiltered `pool` in POOL_ORDER, as a subquery."""
+    mark_number = bottom // MARK_EVERY
+    if not mark_number:
+        return pool.values("pk")[bottom:top]
+    marks, ticket = POOL_COUNTS.recall({"(marks)": MARK_EVERY})
+    marks = dict(marks or {})
+    if mark_number not in marks:
+        before = max((n for n in marks if n < mark_number), default=0)
+        start = _from_mark(pool, marks[before]) if before else pool
+        skip = (mark_number - before) * MARK_EVERY
+        found = list(start.order_by(*POOL_ORDER).values_list(*POOL_ORDER)[skip : skip + 1])
+        if not found:  # fewer people than the mark (the count is a little behind): skip them all
+            return pool.values("pk")[bottom:top]
+        marks[mark_number] = found[0]
+        POOL_COUNTS.keep(ticket, marks)
+    skip = mark_number * MARK_EVERY
+    return _from_mark(pool, marks[mark_number]).order_by(*POOL_ORDER).values("pk")[bottom - skip : top - skip]
 
 
 # --- the rows of the pool list -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from registry.enums import TRANSITIONS, ResourceStatus
 from registry.filters import ResourceFilter
 from registry.forms import ApplicationForm, IntakeForm, LeavingForm, NotesForm, StatusChangeForm, TrainingForm
 from registry.panels import POOL_PAGE, RESOURCE_PAGE, render_panels
-from registry.selectors import filtered_count, pool_count, pool_rows, resources_for_coordinators
+from registry.selectors import POOL_ORDER, filtered_count, page_ids, pool_count, pool_rows, resources_for_coordinators
 from registry.services import (
     TransitionError,
     book_intake,
@@ -30,7 +30,7 @@ class PoolPaginator(Paginator):
     """The pool's pages at national scale (200,000 people, 4,000 pages).
 
     A page's ids are chosen first, in a subquery that reads only the order's index (it holds
-    the id: an index-only scan, so page 2,000 skips 99,950 index entries, not 99,950 rows);
+    the id: an index-only scan), a deep page from the nearest kept mark before it (`page_ids`);
     the page's rows are then read by id as plain values (`selectors.pool_rows`, with the
     `taxonomies` the filter read). The count of the whole pool is kept in the cache (see
     `pool_count`), and so is a filtered pool's, for the pages after its first (see
@@ -50,8 +50,11 @@ class PoolPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
         order = self.object_list.query.order_by or self.object_list.model._meta.ordering
+        if not self.chosen and tuple(order) == POOL_ORDER:
+            ids = page_ids(self.object_list, bottom, top)  # a deep page starts from a kept mark
+        else:
+            ids = self.object_list.values("pk")[bottom:top]
         rows = pool_rows(resources_for_coordinators().filter(pk__in=ids).order_by(*order), self.taxonomies)
         return self._get_page(rows, number, self)
 

@@ -100,3 +100,55 @@ def test_a_row_shows_the_person_as_before(client, coordinator, login, people):
     )
     expected = expected.replace("<td></td>", f"<td>{person.municipality}</td>")
     assert str(parse_html(row)) == str(parse_html(expected))
+
+
+@pytest.fixture
+def hundred_and_twenty(db):
+    # Many share a name, so only the id settles the order between them.
+    for i in range(120):
+        ExperienceResourceFactory(first_name="Anna" if i % 3 else "Bo", last_name=f"Berg{i % 7}")
+    return list(ExperienceResource.objects.order_by("last_name", "first_name", "id").values_list("pk", flat=True))
+
+
+def shown(response) -> list[int]:
+    return [r.pk for r in response.context["resources"]]
+
+
+def test_a_deep_page_starts_from_a_kept_mark_and_is_still_its_slice_of_the_order(
+    client, coordinator, login, hundred_and_twenty, monkeypatch
+):
+    from registry import selectors
+
+    monkeypatch.setattr(selectors, "MARK_EVERY", 7)  # page 2 starts past mark 7, page 3 past mark 14
+    login(client, coordinator)
+    for _ in range(2):  # the marks found, then the marks kept
+        for page in (3, 2, 1):
+            assert shown(client.get(POOL, {"page": page})) == hundred_and_twenty[(page - 1) * 50 : page * 50]
+    # Someone joins at the front of the order: the marks are found anew.
+    first = ExperienceResourceFactory(first_name="Aa", last_name="Aaberg")
+    everyone = [first.pk, *hundred_and_twenty]
+    for page in (2, 3):
+        assert shown(client.get(POOL, {"page": page})) == everyone[(page - 1) * 50 : page * 50]
+
+
+def test_a_kept_mark_spares_a_query_and_a_chosen_order_or_filter_pages_by_offset(
+    client, coordinator, login, hundred_and_twenty, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry import selectors
+
+    monkeypatch.setattr(selectors, "MARK_EVERY", 7)
+    login(client, coordinator)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(POOL, {"page": 3})
+        counts.append(len(ctx.captured_queries))
+    # Kept after the first view: the mark, the pool's count, the taxonomies (3) and the spread (2, matching).
+    assert counts[1] == counts[0] - 7
+    by_last_name = sorted(hundred_and_twenty, key=lambda pk: (ExperienceResource.objects.get(pk=pk).last_name, pk))
+    assert shown(client.get(POOL, {"page": 2, "order": "name"})) == by_last_name[50:100]
+    bo = [pk for pk in hundred_and_twenty if ExperienceResource.objects.get(pk=pk).first_name == "Bo"]
+    assert shown(client.get(POOL, {"page": 1, "q": "Bo"})) == bo
