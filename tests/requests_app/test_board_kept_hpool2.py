@@ -55,3 +55,21 @@ def test_two_units_of_the_same_name_have_their_own_counts(client, login, coordin
     login(client, coordinator)
     assert count(client, unit=a.pk) == 1
     assert count(client, unit=b.pk) == 0
+
+
+def test_the_units_offered_follow_each_change_of_a_unit(client, login, coordinator):
+    from requests_app.models import CareUnit
+
+    first = CareUnitFactory(name="Hudmottagningen", organisation="Region A")
+    login(client, coordinator)
+    assert ">Hudmottagningen</option>" in client.get(BOARD).content.decode()
+    assert ">Hudmottagningen</option>" in client.get(BOARD).content.decode()  # kept, as this process read it
+    first.name = "Hud- och könsmottagningen"
+    first.save()
+    page = client.get(BOARD).content.decode()
+    assert ">Hud- och könsmottagningen</option>" in page and ">Hudmottagningen</option>" not in page
+    CareUnitFactory(name="Ögonmottagningen", organisation="Region B")
+    page = client.get(BOARD).content.decode()
+    assert '<optgroup label="Region B">' in page and ">Ögonmottagningen</option>" in page
+    CareUnit.objects.filter(pk=first.pk).delete()
+    assert ">Hud- och könsmottagningen</option>" not in client.get(BOARD).content.decode()
