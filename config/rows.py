@@ -10,14 +10,16 @@ The table around the rows (caption, headers, the row for no rows) stays in the t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from html import escape
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 # A number no path of ours holds, reversed in the place of an id.
 _STAND_IN = 987654321987654321
@@ -30,7 +32,14 @@ def long_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return f"{value.day} {MONTHS[value.month]} {value.year}"
+    return f"{value.day} {_month_names(get_language())[value.month]} {value.year}"
+
+
+@functools.cache
+def _month_names(language: str | None) -> dict[int, str]:
+    # MONTHS' names are lazy: each str() is a catalogue lookup. Once per language instead.
+    with translation.override(language):
+        return {number: str(name) for number, name in MONTHS.items()}
 
 
 def url_for_id(viewname: str) -> Callable[[int], str]:

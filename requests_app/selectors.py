@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
-from config.choices import choice_label
 from config.kept_counts import KeptCounts
 from registry.selectors import forget_taxonomies, taxonomy_labels
 from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus, WorkKind
@@ -33,23 +32,13 @@ class BoardRow:
     and the coordinator responsible, each unit with an audit snapshot taken as it is built)."""
 
     __slots__ = ("area_names", "kind", "kind_other", "pk", "reference", "reply_by", "responsible_email", "responsible_name")
-    __slots__ += ("starts_on", "status", "submitted_at", "title", "unit_name")
+    __slots__ += ("kind_label", "starts_on", "status", "status_label", "submitted_at", "title", "unit_name")
 
     def __init__(self, pk, reference, title, status, kind, kind_other, submitted_at, starts_on, reply_by, *more):
         self.pk, self.reference, self.title, self.status = pk, reference, title, status
         self.kind, self.kind_other = kind, kind_other
         self.submitted_at, self.starts_on, self.reply_by = submitted_at, starts_on, reply_by
         self.unit_name, self.responsible_name, self.responsible_email = more
-
-    @property
-    def kind_label(self) -> str:
-        if self.kind == WorkKind.OTHER and self.kind_other:
-            return self.kind_other
-        return choice_label(WorkKind, self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return choice_label(RequestStatus, self.status)
 
     @property
     def responsible(self) -> str:
@@ -76,8 +65,14 @@ def board_rows(page: QuerySet[UnitRequest], taxonomies: dict | None = None) -> l
         areas = taxonomy_labels()["area"]
     place = {pk: n for n, (pk, _) in enumerate(areas)}
     names = dict(areas)
+    # Each label made once a page (a choice's label is a catalogue lookup), as UnitRequest's own.
+    kinds = {value: str(label) for value, label in WorkKind.choices}
+    statuses = {value: str(label) for value, label in RequestStatus.choices}
     for row in rows:
         row.area_names = [names[pk] for pk in sorted(chosen.get(row.pk, ()), key=place.__getitem__)]
+        row.status_label = statuses.get(row.status, row.status)
+        other = row.kind == WorkKind.OTHER and row.kind_other  # UnitRequest.kind_label
+        row.kind_label = other or kinds.get(row.kind, row.kind)
     return rows
 
 
