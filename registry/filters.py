@@ -3,9 +3,10 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,17 +30,19 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-# The full-text vector of a person, as the GIN index `resource_search` of migration 0010 has
-# it: the two must stay the same expression, or every search computes 200,000 vectors.
-SEARCH_VECTOR = SearchVector("first_name", "last_name", "story", config="swedish")
+# The full-text vector of a person: on PostgreSQL a stored column (migration 0011, generated
+# from name and story by PostgreSQL itself, with a GIN index), read by name; the models do not
+# know it. Only the pool's own table is in the queries it is used in, so the name needs no alias.
+SEARCH_VECTOR = RawSQL("search_vector", [], output_field=SearchVectorField())
 
 
 def search_people(queryset, text: str):
     """Name and story. Swedish full-text search on PostgreSQL, a plain match elsewhere.
 
-    On PostgreSQL each part has an index (migration 0010): the vector a GIN index, the names
-    trigram indexes for the part-of-a-name match. The names come first in the condition: a row
-    the trigram index finds is checked again, and a name that matches spares its vector."""
+    On PostgreSQL each part has an index (migrations 0010 and 0011): the stored vector a GIN
+    index, the names trigram indexes for the part-of-a-name match. The names come first in the
+    condition: a row the trigram index finds is checked again, and a name that matches spares
+    reading its vector."""
     text = text.strip()
     if not text:
         return queryset
