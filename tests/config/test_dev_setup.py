@@ -17,7 +17,9 @@ def _settings_value(name: str, **env) -> str:
     code = f"from django.conf import settings; print(settings.{name})"
     environment = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")} | env
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )
     return out.stdout.strip()
 
 
