@@ -11,16 +11,31 @@ index entries and the deepest page skips at most `limit` rows.
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from config.kept_counts import KeptCounts
+
 COUNT_LIMIT = 20_000
 
 
 class BoundedPaginator(Paginator):
+    """`kept` (optional): a `KeptCounts` and what the list is filtered by, to count each filter
+    once and keep the count for the views after it (config.kept_counts)."""
+
     limit = COUNT_LIMIT
+
+    def __init__(self, *args, kept: tuple[KeptCounts, dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = kept
 
     @cached_property
     def _counted(self) -> int:
         # No ORDER BY in the count: only the rows' number matters, not which come first.
-        return self.object_list.order_by()[: self.limit + 1].count()
+        def count():
+            return self.object_list.order_by()[: self.limit + 1].count()
+
+        if self.kept is None:
+            return count()
+        counts, chosen = self.kept
+        return counts.count(self.object_list, {**chosen, "(limit)": self.limit}, count=count)
 
     @cached_property
     def count(self) -> int:

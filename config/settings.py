@@ -117,6 +117,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "pages.context_processors.site",
             ],
+            # config is no app: its template tags are named here
+            "libraries": {"quick_fields": "config.quick_fields"},
         },
     },
 ]

@@ -2,16 +2,19 @@ import calendar
 from datetime import date
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SearchFilter
-from config.long_choices import LongSelect
+from config.long_choices import LongSelect, QuickSelect
 from registry.enums import ResourceStatus
-from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
+from registry.models import ExperienceResource
+from registry.selectors import taxonomy_labels
 
 AGE_BANDS = [
     ("-29", _("Under 30 år")),
@@ -27,17 +30,19 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-# The full-text vector of a person, as the GIN index `resource_search` of migration 0010 has
-# it: the two must stay the same expression, or every search computes 200,000 vectors.
-SEARCH_VECTOR = SearchVector("first_name", "last_name", "story", config="swedish")
+# The full-text vector of a person: on PostgreSQL a stored column (migration 0011, generated
+# from name and story by PostgreSQL itself, with a GIN index), read by name; the models do not
+# know it. Only the pool's own table is in the queries it is used in, so the name needs no alias.
+SEARCH_VECTOR = RawSQL("search_vector", [], output_field=SearchVectorField())
 
 
 def search_people(queryset, text: str):
     """Name and story. Swedish full-text search on PostgreSQL, a plain match elsewhere.
 
-    On PostgreSQL each part has an index (migration 0010): the vector a GIN index, the names
-    trigram indexes for the part-of-a-name match. The names come first in the condition: a row
-    the trigram index finds is checked again, and a name that matches spares its vector."""
+    On PostgreSQL each part has an index (migrations 0010 and 0011): the stored vector a GIN
+    index, the names trigram indexes for the part-of-a-name match. The names come first in the
+    condition: a row the trigram index finds is checked again, and a name that matches spares
+    reading its vector."""
     text = text.strip()
     if not text:
         return queryset
@@ -46,6 +51,31 @@ def search_people(queryset, text: str):
         query = SearchQuery(text, config="swedish", search_type="websearch")
         return queryset.alias(search=SEARCH_VECTOR).filter(by_name | Q(search=query))
     return queryset.filter(by_name | Q(story__icontains=text))
+
+
+class TaxonomyFilter(django_filters.ChoiceFilter):
+    """One of a taxonomy ("perspective", "area" or "contribution"), offered and checked from its
+    kept rows (selectors.taxonomy_labels, read once by the filter set: see `offer_taxonomies`):
+    no query to draw the options or to check the choice. The value is the chosen id, as text."""
+
+    def __init__(self, taxonomy: str, **kwargs):
+        self.taxonomy = taxonomy
+        kwargs.setdefault("empty_label", _("Alla"))
+        kwargs.setdefault("widget", LongSelect)
+        # The message a ModelChoiceFilter gave: it does not repeat what was sent.
+        kwargs.setdefault("error_messages", {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]})
+        super().__init__(choices=[], **kwargs)
+
+
+def offer_taxonomies(filterset) -> dict:
+    """Give the filter set's TaxonomyFilters their choices, from one read of the kept
+    taxonomies; returns what was read (for the rows of the page)."""
+    taxonomies = taxonomy_labels()
+    for taxonomy_filter in filterset.filters.values():
+        if isinstance(taxonomy_filter, TaxonomyFilter):
+            labels = taxonomies[taxonomy_filter.taxonomy]
+            taxonomy_filter.extra["choices"] = [(str(pk), label) for pk, label in labels]
+    return taxonomies
 
 
 LAST_ASSIGNMENT = [
@@ -58,29 +88,10 @@ LAST_ASSIGNMENT = [
 class PoolFilter(django_filters.FilterSet):
     """What the pool can be narrowed by: shared by the resource list and the invitations to events."""
 
-    perspective = django_filters.ModelChoiceFilter(
-        field_name="perspectives",
-        widget=LongSelect,
-        queryset=Perspective.objects.all(),
-        method="filter_taxonomy",
-        label=_("Perspektiv"),
-        empty_label=_("Alla"),
-    )
-    area = django_filters.ModelChoiceFilter(
-        field_name="areas",
-        widget=LongSelect,
-        queryset=ExperienceArea.objects.all(),
-        method="filter_taxonomy",
-        label=_("Erfarenhetsområde"),
-        empty_label=_("Alla"),
-    )
-    contribution = django_filters.ModelChoiceFilter(
-        field_name="contribution_types",
-        widget=LongSelect,
-        queryset=ContributionType.objects.all(),
-        method="filter_taxonomy",
-        label=_("Medverkansform"),
-        empty_label=_("Alla"),
+    perspective = TaxonomyFilter("perspective", field_name="perspectives", method="filter_taxonomy", label=_("Perspektiv"))
+    area = TaxonomyFilter("area", field_name="areas", method="filter_taxonomy", label=_("Erfarenhetsområde"))
+    contribution = TaxonomyFilter(
+        "contribution", field_name="contribution_types", method="filter_taxonomy", label=_("Medverkansform")
     )
     municipality = SearchFilter(lookup_expr="icontains", label=_("Kommun"))
     language = SearchFilter(field_name="languages", lookup_expr="icontains", label=_("Språk"))
@@ -106,6 +117,10 @@ class PoolFilter(django_filters.FilterSet):
         model = ExperienceResource
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taxonomies = offer_taxonomies(self)  # the rows of the pool list use them too
+
     def filter_age(self, queryset, name, value):
         low, high = value.split("-")
         year = timezone.localdate().year
@@ -125,7 +140,7 @@ class PoolFilter(django_filters.FilterSet):
         """EXISTS, not a join: each person stays one row, so no DISTINCT over the whole pool is needed."""
         field = ExperienceResource._meta.get_field(name)
         links = field.remote_field.through.objects.filter(
-            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): value}
+            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): int(value)}
         )
         return queryset.filter(Exists(links))
 
@@ -157,6 +172,7 @@ class ResourceFilter(PoolFilter):
         ],
         label=_("Sortera"),
         empty_label=None,  # the first choice is the default order; no second "Namn"
+        widget=QuickSelect,  # its options written without a template each, as the board's
     )
 
     class Meta(PoolFilter.Meta):

@@ -7,11 +7,11 @@ class RequestsAppConfig(AppConfig):
     verbose_name = _("Verksamheter och förfrågningar")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from accounts import audit
         from config.long_choices import forget_rows_on_change
-        from requests_app.selectors import forget_board_summary
+        from requests_app.selectors import BOARD_COUNTS, forget_board_summary
 
         audit.track(self.get_model("CareUnit"))
         # Draft edits are the unit's own work in progress; what matters is logged by the
@@ -20,4 +20,7 @@ class RequestsAppConfig(AppConfig):
         # The kept figures and choices of the coordinators' lists (see their selectors).
         for signal in (post_save, post_delete):
             signal.connect(forget_board_summary, sender=self.get_model("UnitRequest"), dispatch_uid="board-summary")
+            for model in ("UnitRequest", "CareUnit"):
+                signal.connect(BOARD_COUNTS.forget, sender=self.get_model(model), dispatch_uid=f"board-counts-{model}")
+        m2m_changed.connect(BOARD_COUNTS.forget, sender=self.get_model("UnitRequest").areas.through, dispatch_uid="board-counts")
         forget_rows_on_change(self.get_model("CareUnit"))

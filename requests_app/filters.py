@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.fields import SearchFilter
 from config.long_choices import ManyRowsChoiceFilter, QuickSelect
-from registry.models import ExperienceArea
+from registry.filters import TaxonomyFilter, offer_taxonomies
 from requests_app.enums import CLOSED_STATUSES, OPEN_STATUSES, WAITING_STATUSES, RequestStatus, WorkKind
 from requests_app.models import CareUnit, UnitRequest
 from requests_app.selectors import coordinators
@@ -34,13 +34,7 @@ class BoardFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=WorkKind.choices, label=_("Typ av arbete"), empty_label=_("Alla"), widget=QuickSelect
     )
-    area = django_filters.ModelChoiceFilter(
-        method="filter_area",
-        queryset=ExperienceArea.objects.all(),
-        label=_("Erfarenhetsområde"),
-        empty_label=_("Alla"),
-        widget=QuickSelect,
-    )
+    area = TaxonomyFilter("area", method="filter_area", label=_("Erfarenhetsområde"), widget=QuickSelect)
     wanted_from = django_filters.DateFilter(method="filter_wanted_from", label=_("Önskat datum från och med"), widget=DATE)
     wanted_to = django_filters.DateFilter(method="filter_wanted_to", label=_("Önskat datum till och med"), widget=DATE)
     responsible = django_filters.ChoiceFilter(
@@ -70,6 +64,7 @@ class BoardFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.taxonomies = offer_taxonomies(self)  # the rows of the board use them too
         self.filters["responsible"].extra["choices"] = [
             ("me", _("Jag")),
             ("none", _("Ingen ännu")),
@@ -89,7 +84,7 @@ class BoardFilter(django_filters.FilterSet):
 
     def filter_area(self, queryset, name, value):
         # EXISTS, not a join: a join repeats a request per area and needs DISTINCT over the whole list.
-        areas = UnitRequest.areas.through.objects.filter(unitrequest=OuterRef("pk"), experiencearea=value)
+        areas = UnitRequest.areas.through.objects.filter(unitrequest=OuterRef("pk"), experiencearea=int(value))
         return queryset.filter(Exists(areas))
 
     def filter_wanted_from(self, queryset, name, value):

@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
-from registry.models import ExperienceArea
-from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus
+from config.kept_counts import KeptCounts
+from registry.selectors import forget_taxonomies, taxonomy_labels
+from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus, WorkKind
 from requests_app.models import UnitJoinRequest, UnitRequest
 
 
@@ -22,29 +23,57 @@ def requests_for_coordinators() -> QuerySet[UnitRequest]:
 
 
 def board_requests() -> QuerySet[UnitRequest]:
-    """The board's rows: only the columns it shows (a request's texts stay in the database), and
-    the areas read by `with_area_names` for the page's rows instead of a prefetch per request."""
-    return (
-        requests_for_coordinators()
-        .prefetch_related(None)
-        .only(*BOARD_COLUMNS, "unit__name", "responsible__full_name", "responsible__email")
-    )
+    """The board's requests; its page's rows are read as plain values by `board_rows`."""
+    return requests_for_coordinators().prefetch_related(None).select_related(None)
 
 
-BOARD_COLUMNS = ("reference", "title", "status", "kind", "kind_other", "submitted_at", "starts_on", "reply_by")
+class BoardRow:
+    """A request as the board shows it: plain values, not model instances (a request, its unit
+    and the coordinator responsible, each unit with an audit snapshot taken as it is built)."""
+
+    __slots__ = ("area_names", "kind", "kind_other", "pk", "reference", "reply_by", "responsible_email", "responsible_name")
+    __slots__ += ("kind_label", "starts_on", "status", "status_label", "submitted_at", "title", "unit_name")
+
+    def __init__(self, pk, reference, title, status, kind, kind_other, submitted_at, starts_on, reply_by, *more):
+        self.pk, self.reference, self.title, self.status = pk, reference, title, status
+        self.kind, self.kind_other = kind, kind_other
+        self.submitted_at, self.starts_on, self.reply_by = submitted_at, starts_on, reply_by
+        self.unit_name, self.responsible_name, self.responsible_email = more
+
+    @property
+    def responsible(self) -> str:
+        """The coordinator responsible, as User.get_full_name() names them; "" for none."""
+        return self.responsible_name or self.responsible_email or ""
 
 
-def with_area_names(requests) -> list[UnitRequest]:
-    """The requests, each with `area_names`: its experience areas in their order, in the page's
-    language. One query, one area object per request and area; no related manager per request."""
-    requests = list(requests)
-    names = {}
-    pairs = ExperienceArea.objects.filter(unitrequest__in=[r.pk for r in requests]).annotate(request_id=F("unitrequest"))
-    for area in pairs:
-        names.setdefault(area.request_id, []).append(str(area))
-    for r in requests:
-        r.area_names = names.get(r.pk, [])
-    return requests
+BOARD_ROW_COLUMNS = ("pk", "reference", "title", "status", "kind", "kind_other", "submitted_at", "starts_on", "reply_by")
+BOARD_ROW_COLUMNS += ("unit__name", "responsible__full_name", "responsible__email")
+
+
+def board_rows(page: QuerySet[UnitRequest], taxonomies: dict | None = None) -> list[BoardRow]:
+    """The requests of one page of the board (`page`: that page's queryset, in its order), each
+    with `area_names`: its experience areas in their order and the page's language. Two queries,
+    the names from the kept taxonomies (`taxonomies`, as taxonomy_labels() gives them)."""
+    rows = [BoardRow(*values) for values in page.values_list(*BOARD_ROW_COLUMNS)]
+    links = UnitRequest.areas.through.objects.filter(unitrequest__in=[row.pk for row in rows])
+    chosen: dict[int, list[int]] = {}
+    for request_id, area_id in links.values_list("unitrequest_id", "experiencearea_id"):
+        chosen.setdefault(request_id, []).append(area_id)
+    areas = (taxonomies or taxonomy_labels())["area"]
+    if not {pk for items in chosen.values() for pk in items} <= {pk for pk, _ in areas}:
+        forget_taxonomies()  # one was added behind Django's back: the kept rows are old
+        areas = taxonomy_labels()["area"]
+    place = {pk: n for n, (pk, _) in enumerate(areas)}
+    names = dict(areas)
+    # Each label made once a page (a choice's label is a catalogue lookup), as UnitRequest's own.
+    kinds = {value: str(label) for value, label in WorkKind.choices}
+    statuses = {value: str(label) for value, label in RequestStatus.choices}
+    for row in rows:
+        row.area_names = [names[pk] for pk in sorted(chosen.get(row.pk, ()), key=place.__getitem__)]
+        row.status_label = statuses.get(row.status, row.status)
+        other = row.kind == WorkKind.OTHER and row.kind_other  # UnitRequest.kind_label
+        row.kind_label = other or kinds.get(row.kind, row.kind)
+    return rows
 
 
 def coordinators() -> QuerySet[User]:
@@ -81,6 +110,12 @@ def _count_open() -> dict:
         unassigned=Count("pk", filter=Q(status__in=OPEN_STATUSES, responsible__isnull=True)),
         oldest_waiting=Min("submitted_at", filter=Q(status__in=WAITING_STATUSES)),
     )
+
+
+# The counts under the board's filtered lists (config.kept_counts): forgotten when a request is
+# saved or deleted, its areas change, or a unit is saved (its name is searched). "Has waited more
+# than" moves with the clock: never kept.
+BOARD_COUNTS = KeptCounts("requests.board", unkept={"waiting"})
 
 
 def forget_board_summary(**kwargs) -> None:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -9,11 +8,12 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.audit import log_profile_view
+from config.rows import long_date, rows_html, url_for_id
 from registry.enums import TRANSITIONS, ResourceStatus
 from registry.filters import ResourceFilter
 from registry.forms import ApplicationForm, IntakeForm, LeavingForm, NotesForm, StatusChangeForm, TrainingForm
 from registry.panels import POOL_PAGE, RESOURCE_PAGE, render_panels
-from registry.selectors import pool_count, resources_for_coordinators
+from registry.selectors import POOL_ORDER, filtered_count, page_ids, pool_count, pool_rows, resources_for_coordinators
 from registry.services import (
     TransitionError,
     book_intake,
@@ -30,18 +30,19 @@ class PoolPaginator(Paginator):
     """The pool's pages at national scale (200,000 people, 4,000 pages).
 
     A page's ids are chosen first, in a subquery that reads only the order's index (it holds
-    the id: an index-only scan, so page 2,000 skips 99,950 index entries, not 99,950 rows);
-    the page's rows are then read by id, with the lists shown beside them. The count of the
-    whole unfiltered pool is kept in the cache (see `pool_count`)."""
+    the id: an index-only scan), a deep page from the nearest kept mark before it (`page_ids`);
+    the page's rows are then read by id as plain values (`selectors.pool_rows`, with the
+    `taxonomies` the filter read). The count of the whole pool is kept in the cache (see
+    `pool_count`), and so is a filtered pool's, for the pages after its first (see
+    `filtered_count`). `chosen` is what the pool is filtered by."""
 
-    def __init__(self, object_list, per_page, *, rows, unfiltered=False, **kwargs):
+    def __init__(self, object_list, per_page, *, chosen: dict, taxonomies: dict, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.rows = rows
-        self.unfiltered = unfiltered
+        self.chosen, self.taxonomies = chosen, taxonomies
 
     @cached_property
     def count(self):
-        return pool_count() if self.unfiltered else super().count
+        return filtered_count(self.object_list, self.chosen) if self.chosen else pool_count()
 
     def page(self, number):
         number = self.validate_number(number)
@@ -49,9 +50,20 @@ class PoolPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
         order = self.object_list.query.order_by or self.object_list.model._meta.ordering
-        return self._get_page(self.rows.filter(pk__in=ids).order_by(*order), number, self)
+        if not self.chosen and tuple(order) == POOL_ORDER:
+            ids = page_ids(self.object_list, bottom, top)  # a deep page starts from a kept mark
+        else:
+            ids = self.object_list.values("pk")[bottom:top]
+        rows = pool_rows(resources_for_coordinators().filter(pk__in=ids).order_by(*order), self.taxonomies)
+        return self._get_page(rows, number, self)
+
+
+# A row of the pool list (registry/resource_list.html has the table around it).
+POOL_ROW = (
+    '<tr><td><a href="{url}">{name}</a></td><td>{status}</td><td>{perspectives}</td><td>{areas}</td>'
+    "<td>{municipality}</td><td>{last_assignment}</td><td>{created}</td></tr>"
+)
 
 
 class ResourceListView(PermissionRequiredMixin, ListView):
@@ -62,11 +74,12 @@ class ResourceListView(PermissionRequiredMixin, ListView):
     paginator_class = PoolPaginator
 
     def get_queryset(self):
-        self.filterset = ResourceFilter(self.request.GET or None, queryset=resources_for_coordinators())
+        pool = resources_for_coordinators().prefetch_related(None)  # the rows are read by pool_rows
+        self.filterset = ResourceFilter(self.request.GET or None, queryset=pool)
         valid = self.filterset.is_bound and self.filterset.is_valid()
-        # Unfiltered: nothing chosen but (perhaps) an order, so the count of the pool is that of all.
-        chosen = [k for k, v in self.filterset.form.cleaned_data.items() if k != "order" and v not in (None, "")] if valid else []
-        self.unfiltered = not chosen
+        # Nothing chosen but (perhaps) an order: the count of the pool is that of all.
+        data = self.filterset.form.cleaned_data if valid else {}
+        self.chosen = {k: v for k, v in data.items() if k != "order" and v not in (None, "")}
         pool = self.filterset.qs if valid else self.filterset.queryset
         if pool.query.order_by and "id" not in pool.query.order_by:
             pool = pool.order_by(*pool.query.order_by, "id")  # a chosen order: the id settles ties
@@ -78,25 +91,32 @@ class ResourceListView(PermissionRequiredMixin, ListView):
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
-            rows=resources_for_coordinators()
-            .prefetch_related(None)
-            .prefetch_related(Prefetch("perspectives", to_attr="perspective_list"), Prefetch("areas", to_attr="area_list")),
-            unfiltered=self.unfiltered,
+            chosen=self.chosen,
+            taxonomies=self.filterset.taxonomies,
         )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
         ctx["panels"] = render_panels(POOL_PAGE, self.request)
-        # Each row's perspectives and areas as text, each name made once per page, not once per row
-        # (a name is a lookup in the language of the page).
-        names = {}
-        for resource in ctx["resources"]:
-            for items, attr in ((resource.perspective_list, "perspective_text"), (resource.area_list, "area_text")):
-                for item in items:
-                    if (key := (type(item), item.pk)) not in names:
-                        names[key] = str(item)
-                setattr(resource, attr, ", ".join(names[type(item), item.pk] for item in items))
+        # The rows written here (config.rows), each address and date worked out once.
+        detail = url_for_id("registry:resource_detail")
+        ctx["rows_html"] = rows_html(
+            POOL_ROW,
+            (
+                {
+                    "url": detail(row.pk),
+                    "name": row.full_name,
+                    "status": row.status_label,
+                    "perspectives": row.perspective_text,
+                    "areas": row.area_text,
+                    "municipality": row.municipality,
+                    "last_assignment": long_date(row.last_assignment_on) or "–",
+                    "created": long_date(row.created_at),
+                }
+                for row in ctx["resources"]
+            ),
+        )
         return ctx
 
 

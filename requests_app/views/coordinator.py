@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import timesince_filter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,6 +10,7 @@ from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from config.bounded_paginator import BoundedPaginator
+from config.rows import long_date, rows_html, url_for_id
 from requests_app.enums import (
     NOT_BY_COORDINATOR,
     REASON_REQUIRED,
@@ -23,7 +25,14 @@ from requests_app.filters import BoardFilter
 from requests_app.forms import CoordinatorMessageForm, NoteForm, ResponsibleForm, StatusForm
 from requests_app.models import UnitJoinRequest
 from requests_app.panels import TRIAGE_PAGE, render_panels
-from requests_app.selectors import board_requests, board_summary, coordinators, requests_for_coordinators, with_area_names
+from requests_app.selectors import (
+    BOARD_COUNTS,
+    board_requests,
+    board_rows,
+    board_summary,
+    coordinators,
+    requests_for_coordinators,
+)
 from requests_app.services import (
     RequestError,
     StaleVersion,
@@ -34,6 +43,14 @@ from requests_app.services import (
 )
 from requests_app.timeline import timeline_for
 from requests_app.views.unit import attachment_response, post_message
+
+# A row of the board (requests_app/board.html has the table around it).
+BOARD_ROW = (
+    '<tr><td><a href="{url}">{reference}</a></td>'
+    '<td>{title}<br><span class="small text-body-secondary">{areas}</span></td><td>{unit}</td><td>{kind}</td>'
+    '<td><span class="badge status-{status}">{status_label}</span></td><td>{submitted}</td><td>{waited}</td>'
+    "<td>{starts}</td><td>{reply}</td><td>{responsible}</td></tr>"
+)
 
 
 class BoardView(PermissionRequiredMixin, ListView):
@@ -49,13 +66,44 @@ class BoardView(PermissionRequiredMixin, ListView):
         self.filterset = BoardFilter(data, queryset=board_requests(), user=self.request.user)
         return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A valid filter's count is kept for the views after it; "me" is a different list for each coordinator.
+        if not self.filterset.is_valid():
+            return super().get_paginator(queryset, per_page, **kwargs)
+        chosen = {k: v for k, v in self.filterset.form.cleaned_data.items() if k != "order" and v not in (None, "")}
+        if chosen.get("responsible") == "me":
+            chosen["responsible"] = f"me:{self.request.user.pk}"
+        return super().get_paginator(queryset, per_page, kept=(BOARD_COUNTS, chosen), **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
-        ctx["requests"] = with_area_names(ctx["requests"])
         ctx["summary"] = board_summary()
-        ctx["now"] = timezone.now()
-        ctx["waiting_statuses"] = WAITING_STATUSES
+        # The page's rows as plain values, written here (config.rows): each address, date and
+        # wait worked out once, not per row in the template.
+        ctx["requests"] = rows = board_rows(ctx["page_obj"].object_list, self.filterset.taxonomies)
+        now, detail = timezone.now(), url_for_id("requests_app:triage_detail")
+        ctx["rows_html"] = rows_html(
+            BOARD_ROW,
+            (
+                {
+                    "url": detail(row.pk),
+                    "reference": row.reference,
+                    "title": row.title,
+                    "areas": ", ".join(row.area_names),
+                    "unit": row.unit_name,
+                    "kind": row.kind_label,
+                    "status": row.status,
+                    "status_label": row.status_label,
+                    "submitted": long_date(row.submitted_at),
+                    "waited": timesince_filter(row.submitted_at, now) if row.status in WAITING_STATUSES else "–",
+                    "starts": long_date(row.starts_on) or "–",
+                    "reply": long_date(row.reply_by) or "–",
+                    "responsible": row.responsible or "–",
+                }
+                for row in rows
+            ),
+        )
         return ctx
 
 

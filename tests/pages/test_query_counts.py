@@ -20,8 +20,8 @@ def test_resource_list_queries(client, coordinator, login, rows):
     for _ in range(rows):
         ExperienceResourceFactory()
     login(client, coordinator)
-    # 14 for the list, 2 for the spread of inquiries under it (matching's panel).
-    assert count_queries(client, "/samordning/resurser/") == 16
+    # 13 for the list, 2 for the spread of inquiries under it (matching's panel).
+    assert count_queries(client, "/samordning/resurser/") == 15
 
 
 @pytest.mark.parametrize("rows", [1, 30])
