@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +13,7 @@ class CompensationConfig(AppConfig):
         from accounts.enums import Role
         from assignments import hooks
         from assignments.signals import assignment_done
-        from compensation import panels, services
+        from compensation import panels, selectors, services
         from matching import hooks as matching_hooks
 
         # Identity and bank numbers are logged as "changed", never with their values.
@@ -20,6 +21,13 @@ class CompensationConfig(AppConfig):
         audit.track(self.get_model("CompensationModel"))
         audit.track(self.get_model("RateLine"))
         audit.track(self.get_model("PriceBaseAmount"))
+        # A batch page's count of people without payee details is kept; a change of details forgets it.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                selectors.forget_people_without_payee,
+                sender=self.get_model("Payee"),
+                dispatch_uid=f"compensation.forget_people_without_payee.{signal is post_save}",
+            )
         assignment_done.connect(services.on_assignment_done, dispatch_uid="compensation.compute_fees")
         hooks.AGREEMENT_FEE.append(services.agreement_fee_text)
         # The fee line in inquiries and on Mina sidor, with the amount from the model in force.

@@ -6,16 +6,15 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.audit import log_action
 from accounts.enums import Role
+from assignments.listing import url_by_pk
 from compensation import exports, selectors
 from compensation.enums import BatchStatus, LineKind
 from compensation.forms import BatchForm, ReasonForm
@@ -118,14 +117,12 @@ def batch_detail(request, pk):
     lines = selectors.batch_lines(batch, after=after, size=PAGE)
     more = len(lines) > PAGE
     lines = lines[:PAGE]
-    # People, not lines (the lines' own order must not enter the DISTINCT), read from the batch's
-    # lines by feeline_batch_person alone: a national pool of people is never scanned.
-    without_payee = ~Exists(Payee.objects.filter(resource_id=OuterRef("resource_id")))
-    missing = FeeLine.objects.filter(without_payee, batch=batch).order_by().values("resource_id").distinct().count()
+    missing = selectors.people_without_payee(batch)
     kinds = {kind: str(label) for kind, label in LineKind.choices}
     # What the last column says, looked up once per page, not per row in the template.
     done = {"reversal": _("Återföring"), "reversed": _("Återförd")}
     reversible = batch.status != BatchStatus.CREATED
+    reverse_url = url_by_pk("compensation:line_reverse")  # one reverse() for the page, not one per row
     return render(
         request,
         "compensation/finance_batch.html",
@@ -135,13 +132,12 @@ def batch_detail(request, pk):
             "lines": [
                 {
                     **line,
+                    "day": line["on_date"].isoformat(),
                     "amount_kr": format_kr(line["amount_ore"]),
                     "kind_label": kinds.get(line["kind"], line["kind"]),
                     "name": f"{line['resource__first_name']} {line['resource__last_name']}".strip(),
                     "done": done["reversal"] if line["reverses_id"] else done["reversed"] if line["reversed"] else "",
-                    "action": reverse("compensation:line_reverse", args=[line["pk"]])
-                    if reversible and not line["reverses_id"] and not line["reversed"]
-                    else "",
+                    "action": reverse_url(line["pk"]) if reversible and not line["reverses_id"] and not line["reversed"] else "",
                 }
                 for line in lines
             ],
