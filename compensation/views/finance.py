@@ -51,7 +51,15 @@ def payable(request):
         else:
             status = 400
     after = _group_after(request.GET)
-    rows = _money(selectors.payable_page(after, size=PAGE), "total")
+    rows = [
+        {
+            **row,
+            "total_kr": format_kr(row["total"] or 0),
+            "name": f"{row['resource__first_name']} {row['resource__last_name']}",
+            "month_text": f"{row['month']:%Y-%m}",
+        }
+        for row in selectors.payable_page(after, size=PAGE)
+    ]
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     open_lines = selectors.open_lines_total()
