@@ -12,7 +12,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 from assignments.enums import ACTIVE_STATUSES, AssignmentStatus, CompletionStatus
 from assignments.filters import AssignmentFilter
 from assignments.forms import CancelForm, DisputeForm, OutcomesForm
-from assignments.listing import labels, url_by_pk
+from assignments.listing import labels, url_by_pk, write_rows
 from assignments.models import Assignment
 from assignments.selectors import (
     assignment_rows_for_coordinators,
@@ -44,32 +44,47 @@ class AssignmentListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
-        ctx["rows"] = list_rows(ctx["assignments"])
+        ctx["rows_html"] = list_rows(ctx["assignments"])
         return ctx
 
 
-def list_rows(assignments) -> list[dict]:
-    """The page's rows as the cells show them: labels, dates and links made once per page, so the
-    template only writes (and escapes) text."""
+# A row of the coordinators' list (written by write_rows: a template loop over fifty rows of
+# seven cells was a fifth of the page's time).
+LIST_ROW = (
+    '<tr><td><a href="{url}">{reference}</a></td><td>{title}</td><td>{unit}</td><td>{name}</td>'
+    "<td>{status}{report}</td><td>{sessions}</td><td>{signatures}</td></tr>"
+)
+REPORT = '<br><span class="small">{report}</span>'
+
+
+def list_rows(assignments) -> str:
+    """The page's rows: labels, dates and links made once per page, not per row."""
     assignments = list(assignment_rows_for_coordinators(assignments))
     days, live = list_page_details([a["pk"] for a in assignments])
     link = url_by_pk("assignments:detail")
     statuses, reports = labels(AssignmentStatus), labels(CompletionStatus)
     signatures = _("v%(v)s: %(n)s av 2")
-    return [
-        {
-            "url": link(a["pk"]),
-            "reference": a["reference"],
-            "title": a["title"],
-            "unit": a["unit"],
-            "name": f"{a['first_name']} {a['last_name']}".strip(),
-            "status": statuses.get(a["status"], a["status"]),
-            "report": reports.get(a["completion__status"], a["completion__status"]) if a["completion__status"] else "",
-            "sessions": ", ".join(day.isoformat() for day in days.get(a["pk"], ())) or "–",
-            "signatures": signatures % {"v": live[a["pk"]][0], "n": live[a["pk"]][1]} if a["pk"] in live else "–",
-        }
-        for a in assignments
-    ]
+
+    def report(status):
+        return write_rows(REPORT, [{"report": reports.get(status, status)}]) if status else ""
+
+    return write_rows(
+        LIST_ROW,
+        (
+            {
+                "url": link(a["pk"]),
+                "reference": a["reference"],
+                "title": a["title"],
+                "unit": a["unit"],
+                "name": f"{a['first_name']} {a['last_name']}".strip(),
+                "status": statuses.get(a["status"], a["status"]),
+                "report": report(a["completion__status"]),
+                "sessions": ", ".join(day.isoformat() for day in days.get(a["pk"], ())) or "–",
+                "signatures": signatures % {"v": live[a["pk"]][0], "n": live[a["pk"]][1]} if a["pk"] in live else "–",
+            }
+            for a in assignments
+        ),
+    )
 
 
 def detail(request, pk, side, *, status=200, cancel_form=None, dispute_form=None, resolve_form=None):
