@@ -28,6 +28,14 @@ class CompensationConfig(AppConfig):
                 sender=self.get_model("Payee"),
                 dispatch_uid=f"compensation.forget_people_without_payee.{signal is post_save}",
             )
+        # The open lines' count and sum are kept; a line saved or deleted forgets them (the services'
+        # bulk writes call forget_open_lines_total themselves).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                selectors.forget_open_lines_total,
+                sender=self.get_model("FeeLine"),
+                dispatch_uid=f"compensation.forget_open_lines_total.{signal is post_save}",
+            )
         assignment_done.connect(services.on_assignment_done, dispatch_uid="compensation.compute_fees")
         hooks.AGREEMENT_FEE.append(services.agreement_fee_text)
         # The fee line in inquiries and on Mina sidor, with the amount from the model in force.
