@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import log_action
-from compensation import selectors
 from compensation.models import FeeLine, Payee, TravelClaim
 
 
@@ -45,7 +44,6 @@ def purge_expired_payout_data(today: date | None = None) -> int:
                 claim.receipt.delete(save=False)
             claims.delete()
             Payee.objects.filter(resource_id=resource_id).delete()
-            selectors.forget_people_without_payee()  # lines left their batches
             log_action(
                 "compensation.payout_data.purged",
                 data={"resource": resource_id, "lines": line_count, "retention_years": settings.PAYOUT_RETENTION_YEARS},

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from compensation.models import FeeLine
 from compensation.services import create_batch
 from tests.compensation.factories import amount_model, done_assignment, held
 from tests.compensation.test_payees import make_payee
@@ -64,3 +65,19 @@ def test_the_kept_count_is_read_once(settings, client, login, finance):
         client.get(url)
     counts = [q["sql"] for q in first.captured_queries if "DISTINCT" in q["sql"]]
     assert len(counts) == 1 and not [q for q in second.captured_queries if "DISTINCT" in q["sql"]]
+
+
+def test_the_kept_count_forgets_lines_the_retention_sweep_deletes(settings, client, login, finance):
+    settings.COMPENSATION_AUTO_APPROVE = True
+    amount_model()
+    people = [ExperienceResourceFactory() for _ in range(2)]
+    for person in people:
+        done_assignment([held(date(2026, 3, 10))], resource=person)
+    batch = create_batch(period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), actor=finance)
+    login(client, finance)
+    url = f"/ekonomi/utbetalningar/{batch.pk}/"
+    assert "2 personer har inte lämnat utbetalningsuppgifter." in client.get(url).content.decode()
+
+    FeeLine.objects.filter(resource=people[0]).delete()  # as purge_expired_payout_data does
+
+    assert "1 person har inte lämnat utbetalningsuppgifter." in client.get(url).content.decode()
