@@ -24,8 +24,10 @@ def assignments_for_coordinators() -> QuerySet[Assignment]:
 
 def assignment_rows_for_coordinators(assignments: QuerySet[Assignment]) -> QuerySet:
     """The coordinators' list: only the columns its rows show, as plain rows (no model instances,
-    whose construction and audit snapshot cost more than the page's SQL). A page's sessions and
-    live agreements come from `list_page_details`."""
+    whose construction and audit snapshot cost more than the page's SQL). The live agreement is a
+    version and a count of signatures (`signed_by`), read in the same query: the agreement's text
+    and the signatures' evidence stay in the database. A page's sessions: `session_days`."""
+    live = Agreement.objects.filter(assignment=OuterRef("pk"), voided_at__isnull=True).order_by("-version")
     return assignments.values(
         "pk",
         "reference",
@@ -35,28 +37,20 @@ def assignment_rows_for_coordinators(assignments: QuerySet[Assignment]) -> Query
         unit=F("request__unit__name"),
         first_name=F("resource__first_name"),
         last_name=F("resource__last_name"),
+        agreement_version=Subquery(live.values("version")[:1]),
+        signed_by=Subquery(live.annotate(n=Count("signatures")).values("n")[:1]),
     )
 
 
-def list_page_details(ids: list[int]) -> tuple[dict[int, list[date]], dict[int, tuple[int, int]]]:
-    """For a page of the coordinators' list: each assignment's session dates (in the sessions'
-    order), and its live agreement as (version, signatures counted): the agreement's text and the
-    signatures' evidence stay in the database. Two queries, whatever the number of rows."""
+def session_days(ids: list[int]) -> dict[int, list[date]]:
+    """For a page of the coordinators' list: each assignment's session dates, in the sessions'
+    order. One query, whatever the number of rows."""
     days: dict[int, list[date]] = {}
     for assignment_id, day in (
         Session.objects.filter(assignment_id__in=ids).order_by("date", "starts_at", "pk").values_list("assignment_id", "date")
     ):
         days.setdefault(assignment_id, []).append(day)
-    live: dict[int, tuple[int, int]] = {}
-    agreements = (
-        Agreement.objects.filter(assignment_id__in=ids, voided_at__isnull=True)
-        .values("assignment_id", "version")
-        .annotate(signed_by=Count("signatures"))
-        .order_by("assignment_id", "-version")
-    )
-    for row in agreements:
-        live.setdefault(row["assignment_id"], (row["version"], row["signed_by"]))
-    return days, live
+    return days
 
 
 def assignments_for_unit_staff(user) -> QuerySet[Assignment]:

@@ -16,9 +16,9 @@ from assignments.listing import labels, url_by_pk, write_rows
 from assignments.models import Assignment
 from assignments.selectors import (
     assignment_rows_for_coordinators,
-    list_page_details,
     live_agreement,
     own_assignments,
+    session_days,
 )
 from assignments.services import AssignmentError, StaleVersion, cancel
 from assignments.timeline import timeline_for
@@ -60,7 +60,7 @@ REPORT = '<br><span class="small">{report}</span>'
 def list_rows(assignments) -> str:
     """The page's rows: labels, dates and links made once per page, not per row."""
     assignments = list(assignment_rows_for_coordinators(assignments))
-    days, live = list_page_details([a["pk"] for a in assignments])
+    days = session_days([a["pk"] for a in assignments])
     link = url_by_pk("assignments:detail")
     statuses, reports = labels(AssignmentStatus), labels(CompletionStatus)
     signatures = _("v%(v)s: %(n)s av 2")
@@ -80,7 +80,9 @@ def list_rows(assignments) -> str:
                 "status": statuses.get(a["status"], a["status"]),
                 "report": report(a["completion__status"]),
                 "sessions": ", ".join(day.isoformat() for day in days.get(a["pk"], ())) or "–",
-                "signatures": signatures % {"v": live[a["pk"]][0], "n": live[a["pk"]][1]} if a["pk"] in live else "–",
+                "signatures": "–"
+                if a["agreement_version"] is None
+                else signatures % {"v": a["agreement_version"], "n": a["signed_by"]},
             }
             for a in assignments
         ),
