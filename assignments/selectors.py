@@ -1,6 +1,8 @@
 """Reads. Every page that fetches an assignment by id starts from one of these scoped querysets."""
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from datetime import date
+
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 
 from assignments.models import Agreement, Assignment, Session
 
@@ -20,33 +22,35 @@ def assignments_for_coordinators() -> QuerySet[Assignment]:
     return _with_details(Assignment.objects.all())
 
 
-def assignment_rows_for_coordinators() -> QuerySet[Assignment]:
-    """The coordinators' list: only the columns its rows show. Each row's sessions are dates, and
-    its live agreement is a version and a count of signatures (`signed_by`): the agreement's text
-    and the signatures' evidence stay in the database."""
-    live = (
-        Agreement.objects.filter(voided_at__isnull=True)
-        .only("assignment_id", "version")
-        .annotate(signed_by=Count("signatures"))
-        .order_by("-version")
+def assignment_rows_for_coordinators(assignments: QuerySet[Assignment]) -> QuerySet:
+    """The coordinators' list: only the columns its rows show, as plain rows (no model instances,
+    whose construction and audit snapshot cost more than the page's SQL). The live agreement is a
+    version and a count of signatures (`signed_by`), read in the same query: the agreement's text
+    and the signatures' evidence stay in the database. A page's sessions: `session_days`."""
+    live = Agreement.objects.filter(assignment=OuterRef("pk"), voided_at__isnull=True).order_by("-version")
+    return assignments.values(
+        "pk",
+        "reference",
+        "title",
+        "status",
+        "completion__status",
+        unit=F("request__unit__name"),
+        first_name=F("resource__first_name"),
+        last_name=F("resource__last_name"),
+        agreement_version=Subquery(live.values("version")[:1]),
+        signed_by=Subquery(live.annotate(n=Count("signatures")).values("n")[:1]),
     )
-    return (
-        Assignment.objects.select_related("request__unit", "resource", "completion")
-        .only(
-            "reference",
-            "title",
-            "status",
-            "created_at",
-            "request__unit__name",
-            "resource__first_name",
-            "resource__last_name",
-            "completion__status",
-        )
-        .prefetch_related(
-            Prefetch("sessions", queryset=Session.objects.only("assignment_id", "date")),
-            Prefetch("agreements", queryset=live, to_attr="live_agreements"),
-        )
-    )
+
+
+def session_days(ids: list[int]) -> dict[int, list[date]]:
+    """For a page of the coordinators' list: each assignment's session dates, in the sessions'
+    order. One query, whatever the number of rows."""
+    days: dict[int, list[date]] = {}
+    for assignment_id, day in (
+        Session.objects.filter(assignment_id__in=ids).order_by("date", "starts_at", "pk").values_list("assignment_id", "date")
+    ):
+        days.setdefault(assignment_id, []).append(day)
+    return days
 
 
 def assignments_for_unit_staff(user) -> QuerySet[Assignment]:

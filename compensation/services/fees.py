@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_action
 from assignments.enums import AssignmentStatus
 from assignments.models import Assignment
+from compensation import selectors
 from compensation.calculator import Priced, Pricer, PricingError, price_sessions
 from compensation.emails import send_claim_decided
 from compensation.enums import CLAIM_RATE, ClaimKind, ClaimStatus, LineStatus
@@ -77,6 +78,7 @@ def compute_fees(assignment: Assignment, *, actor=None, check_status: bool = Tru
         lines = FeeLine.objects.bulk_create(
             [_line(locked, p, day=session.date, session=session) for session, p in priced if p.amount_ore]
         )
+        selectors.forget_open_lines_total()  # bulk_create sends no post_save
         log_action(
             "compensation.fees.computed",
             actor=actor,
@@ -119,6 +121,7 @@ def approve_lines(lines, *, actor) -> int:
             status=LineStatus.APPROVED, approved_by=actor, approved_at=timezone.now()
         )
         if count:
+            selectors.forget_open_lines_total()  # update() sends no post_save
             log_action("compensation.lines.approved", actor=actor, data={"lines": sorted(ids), "count": count})
     return count
 
@@ -231,6 +234,7 @@ def decide_claim(
         lines = FeeLine.objects.bulk_create(
             [_line(locked.assignment, p, day=day, session=locked.session, claim=locked) for p in priced if p.amount_ore]
         )
+        selectors.forget_open_lines_total()  # bulk_create sends no post_save
         changed = changing or (
             locked.kind != ClaimKind.MILEAGE and approve and priced[0].amount_ore < round_kronor(locked.amount or 0)
         )

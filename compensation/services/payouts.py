@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
+from compensation import selectors
 from compensation.enums import BATCH_TRANSITIONS, BatchStatus, LineStatus
 from compensation.models import BatchCostCentre, FeeLine, PayoutBatch
 from compensation.money import format_kr
@@ -44,6 +45,7 @@ def create_batch(*, period_start: date, period_end: date, actor, token: uuid.UUI
             taken = FeeLine.objects.filter(
                 status=LineStatus.APPROVED, batch__isnull=True, on_date__gte=period_start, on_date__lte=period_end
             ).update(batch=batch)
+            selectors.forget_open_lines_total()  # update() sends no post_save
             if not taken:
                 raise CompensationError(_("Det finns inga attesterade rader att betala ut för perioden."))
             totals = FeeLine.objects.filter(batch=batch).aggregate(count=Count("pk"), total=Sum("amount_ore"))

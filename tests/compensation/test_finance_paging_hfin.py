@@ -54,6 +54,9 @@ def test_open_lines_are_paged_in_order_and_every_group_is_on_exactly_one_page(ap
     _open_lines_in_two_units_and_months()
     login(client, finance)
     seen, url, counts = [], reverse("compensation:payable"), set()
+    # The open lines' count and sum are kept in the cache from the first view on (one query fewer
+    # after it; selectors.open_lines_total): every page is counted with them kept.
+    client.get(url)
     for _ in range(10):
         count, html = _query_count(client, url)
         counts.add(count)
@@ -83,6 +86,38 @@ def test_the_open_total_counts_every_open_line_not_only_the_page(approved, clien
     html = client.get(reverse("compensation:payable")).content.decode()
     assert len(_rows(html)) == 2
     assert f"{open_lines.count()} rader, totalt {format_kr(total)}" in html
+
+
+def test_the_kept_open_total_follows_every_change_of_the_open_lines(approved, client, login, finance):
+    """Lines computed (bulk), attested (update), taken into a batch (update), reversed (save):
+    the page shows each change at once, not when the kept figure expires."""
+    from compensation.services import approve_lines, mark_exported, reverse_line
+
+    login(client, finance)
+
+    def shown():
+        html = client.get(reverse("compensation:payable")).content.decode()
+        return re.search(r"Attesterade rader som inte är utbetalda: (\d+) rad(?:er)?, totalt ([^.]+)\.", html).groups()
+
+    def actual():
+        figures = FeeLine.objects.filter(status=LineStatus.APPROVED, batch__isnull=True).aggregate(
+            n=Count("*"), t=Sum("amount_ore")
+        )
+        return str(figures["n"]), format_kr(figures["t"] or 0)
+
+    assert shown() == actual() == ("0", format_kr(0))
+    people_with_fees(1)  # computed and attested at once (bulk_create)
+    assert shown() == actual() == ("2", format_kr(270000))
+    batch = create_batch(period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), actor=finance)
+    assert shown() == actual() == ("0", format_kr(0))
+    mark_exported(batch, actor=finance)
+    reverse_line(FeeLine.objects.filter(batch=batch).order_by("pk").first(), reason="Fel datum", actor=finance)
+    assert shown() == actual() == ("1", format_kr(-90000))
+    FeeLine.objects.filter(batch__isnull=True).update(status=LineStatus.COMPUTED)
+    selectors.forget_open_lines_total()  # what each service's bulk write does
+    assert shown() == actual() == ("0", format_kr(0))
+    approve_lines(FeeLine.objects.filter(status=LineStatus.COMPUTED), actor=finance)
+    assert shown() == actual() == ("1", format_kr(-90000))
 
 
 def test_a_page_cursor_that_is_not_one_starts_from_the_beginning(approved, client, login, finance):

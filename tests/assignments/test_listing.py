@@ -1,0 +1,74 @@
+"""The list pages' helpers (assignments/listing.py), and the coordinators' list rows they write:
+the same markup the template loop wrote."""
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.test.html import parse_html
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+
+from assignments.enums import AssignmentStatus, CompletionStatus
+from assignments.listing import labels, url_by_pk, write_rows
+from assignments.models import CompletionReport
+from assignments.selectors import assignments_for_coordinators, live_agreement
+from tests.assignments.factories import AssignmentFactory, SessionFactory
+from tests.assignments.factories_documents import signed_agreement
+
+
+def test_url_by_pk_is_reverse():
+    link = url_by_pk("assignments:detail")
+    assert [link(pk) for pk in (1, 42, 10**12)] == [reverse("assignments:detail", args=[pk]) for pk in (1, 42, 10**12)]
+    assert url_by_pk("compensation:line_reverse")(7) == reverse("compensation:line_reverse", args=[7])
+    with pytest.raises(ValueError):
+        link("7/../../x")  # only ints, as the <int:pk> converter
+    with pytest.raises(NoReverseMatch):
+        url_by_pk("assignments:nothing")
+
+
+def test_write_rows_escapes_as_a_template_does_unless_marked_safe():
+    rows = [{"a": "<b>&\"'", "b": mark_safe("<i>x</i>"), "n": 3}, {"a": "", "b": "", "n": None}]
+    written = write_rows("<tr><td>{a}</td><td>{b}</td><td>{n}</td></tr>", rows)
+    template = Template("{% for r in rows %}<tr><td>{{ r.a }}</td><td>{{ r.b }}</td><td>{{ r.n }}</td></tr>{% endfor %}")
+    assert written == template.render(Context({"rows": rows}))
+    assert write_rows("<p>{a}</p>", []) == ""
+
+
+def test_labels_are_the_choices_labels():
+    assert labels(AssignmentStatus)["done"] == str(AssignmentStatus.DONE.label)
+
+
+# The rows as the template wrote them before (assignments/list.html, 2026-11-30).
+TEMPLATE_ROWS = Template(
+    """{% load i18n %}{% for a in assignments %}
+    <tr>
+      <td><a href="{% url 'assignments:detail' a.pk %}">{{ a.reference }}</a></td>
+      <td>{{ a.title }}</td>
+      <td>{{ a.request.unit.name }}</td>
+      <td>{{ a.resource.full_name }}</td>
+      <td>{{ a.status_label }}{% if a.completion %}<br><span class="small">{{ a.completion.status_label }}</span>{% endif %}</td>
+      <td>{% for s in a.sessions.all %}{{ s.date.isoformat }}{% if not forloop.last %}, {% endif %}{% empty %}–{% endfor %}</td>
+      <td>{% if a.agreement_now %}{% blocktranslate with v=a.agreement_now.version n=a.agreement_now.signatures.all|length %}"""
+    """v{{ v }}: {{ n }} av 2{% endblocktranslate %}{% else %}–{% endif %}</td>
+    </tr>{% endfor %}"""
+)
+
+
+@pytest.mark.django_db
+def test_the_list_rows_are_the_markup_the_template_wrote(client, login, coordinator):
+    for n in range(3):
+        agreement = signed_agreement(signed=n % 2 == 0)
+        if n:
+            CompletionReport.objects.create(assignment=agreement.assignment, status=CompletionStatus.DISPUTED)
+    odd = AssignmentFactory(status=AssignmentStatus.DRAFTING, title="<script>\"Ö\" & 'x'</script>")  # no agreement, no session
+    SessionFactory(assignment=AssignmentFactory(status=AssignmentStatus.CANCELLED, cancel_reason="Sjuk", resource=odd.resource))
+    login(client, coordinator)
+    html = client.get("/samordning/uppdrag/?status=all").content.decode()
+    body = re.search(r"<tbody>(.*)</tbody>", html, re.S).group(1)
+    assignments = list(assignments_for_coordinators().order_by("-created_at", "-pk"))
+    for a in assignments:
+        a.agreement_now = live_agreement(a)
+    assert len(assignments) == 5
+    assert parse_html(body) == parse_html(TEMPLATE_ROWS.render(Context({"assignments": assignments})))
+    assert "&lt;script&gt;&quot;Ö&quot; &amp; &#x27;x&#x27;&lt;/script&gt;" in body
