@@ -8,3 +8,8 @@ def choice_label(choices, value) -> str:
         return choices(value).label
     except ValueError:
         return value
+
+
+def labels(choices) -> dict[str, str]:
+    """A TextChoices class's labels by value, translated once for this request's language."""
+    return {value: str(label) for value, label in choices.choices}

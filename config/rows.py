@@ -18,7 +18,7 @@ from html import escape
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language
 
 # A number no path of ours holds, reversed in the place of an id.
@@ -42,13 +42,32 @@ def _month_names(language: str | None) -> dict[int, str]:
         return {number: str(name) for number, name in MONTHS.items()}
 
 
-def url_for_id(viewname: str) -> Callable[[int], str]:
-    """`reverse(viewname, args=[pk])` for many ids, the URL resolver asked once: the address
-    with a stand-in id, split where the id goes. For a URL whose only argument is an `<int:pk>`."""
-    head, tail = reverse(viewname, args=[_STAND_IN]).split(str(_STAND_IN))
+def url_for_id(viewname: str, *args) -> Callable[[int], str]:
+    """`reverse(viewname, args=[*args, pk])` for many ids, the URL resolver asked once: the address
+    with a stand-in id, split where the id goes. For a URL whose last argument is an `<int:…>`."""
+    head, stand_in, tail = reverse(viewname, args=[*args, _STAND_IN]).partition(str(_STAND_IN))
+    if not stand_in or str(_STAND_IN) in tail:
+        raise ValueError(f"{viewname}: the stand-in id must appear once in the path")
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
+class _Escaped:
+    """A row seen by str.format_map: each value HTML-escaped as a template's `{{ }}` would
+    (`html.escape`, which Django's `escape` calls, without its lazy-string handling), unless
+    marked safe (markup made with format_html or by another pattern); only the values the
+    pattern uses are escaped."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: Mapping):
+        self.row = row
+
+    def __getitem__(self, key):
+        value = self.row[key]
+        return value if isinstance(value, SafeData) else escape(str(value))
+
+
 def rows_html(pattern: str, rows: Iterable[Mapping]) -> SafeString:
-    """Each row's values put into `pattern` (str.format fields: `<td>{name}</td>`), escaped."""
-    return mark_safe("".join(pattern.format_map({k: escape(str(v)) for k, v in row.items()}) for row in rows))  # escaped
+    """Each row's values put into `pattern` (str.format fields: `<td>{name}</td>`), escaped
+    unless marked safe, as a `{% for %}` over a row template would write them."""
+    return mark_safe("".join(pattern.format_map(_Escaped(row)) for row in rows))  # escaped

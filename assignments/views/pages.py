@@ -12,7 +12,6 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 from assignments.enums import ACTIVE_STATUSES, AssignmentStatus, CompletionStatus
 from assignments.filters import AssignmentFilter
 from assignments.forms import CancelForm, DisputeForm, OutcomesForm
-from assignments.listing import labels, url_by_pk, write_rows
 from assignments.models import Assignment
 from assignments.selectors import (
     assignment_rows_for_coordinators,
@@ -24,6 +23,8 @@ from assignments.services import AssignmentError, StaleVersion, cancel
 from assignments.timeline import timeline_for
 from assignments.views.common import detail_context, scoped
 from config.bounded_paginator import BoundedPaginator
+from config.choices import labels
+from config.rows import rows_html, url_for_id
 
 
 class AssignmentListView(PermissionRequiredMixin, ListView):
@@ -48,7 +49,7 @@ class AssignmentListView(PermissionRequiredMixin, ListView):
         return ctx
 
 
-# A row of the coordinators' list (written by write_rows: a template loop over fifty rows of
+# A row of the coordinators' list (written by rows_html: a template loop over fifty rows of
 # seven cells was a fifth of the page's time).
 LIST_ROW = (
     '<tr><td><a href="{url}">{reference}</a></td><td>{title}</td><td>{unit}</td><td>{name}</td>'
@@ -61,14 +62,14 @@ def list_rows(assignments) -> str:
     """The page's rows: labels, dates and links made once per page, not per row."""
     assignments = list(assignment_rows_for_coordinators(assignments))
     days = session_days([a["pk"] for a in assignments])
-    link = url_by_pk("assignments:detail")
+    link = url_for_id("assignments:detail")
     statuses, reports = labels(AssignmentStatus), labels(CompletionStatus)
     signatures = _("v%(v)s: %(n)s av 2")
 
     def report(status):
-        return write_rows(REPORT, [{"report": reports.get(status, status)}]) if status else ""
+        return rows_html(REPORT, [{"report": reports.get(status, status)}]) if status else ""
 
-    return write_rows(
+    return rows_html(
         LIST_ROW,
         (
             {

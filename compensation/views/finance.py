@@ -16,13 +16,13 @@ from rules.contrib.views import permission_required
 
 from accounts.audit import log_action
 from accounts.enums import Role
-from assignments.listing import url_by_pk, write_rows
 from compensation import exports, selectors
 from compensation.enums import BatchStatus, LineKind
 from compensation.forms import BatchForm, ReasonForm
 from compensation.models import FeeLine, Payee, PayoutBatch
 from compensation.money import format_kr
 from compensation.services import CompensationError, create_batch, mark_exported, mark_paid, reverse_line
+from config.rows import rows_html, url_for_id
 
 PAGE = 50  # rows a page of open lines or of a batch's lines
 
@@ -120,7 +120,7 @@ def batch_list(request):
     return render(request, "compensation/finance_batches.html", {"batches": batches, "page": page})
 
 
-# A batch's line as a table row, and the form that reverses it (written by write_rows: fifty rows
+# A batch's line as a table row, and the form that reverses it (written by rows_html: fifty rows
 # of forms through a template loop were a third of the page's time).
 LINE_ROW = (
     "<tr><td>{day}</td><td>{assignment__reference}</td><td>{name}</td><td>{kind_label}</td>"
@@ -161,7 +161,7 @@ def batch_line_rows(request, batch, lines) -> str:
     the form that reverses it."""
     kinds = {kind: str(label) for kind, label in LineKind.choices}
     reversal, reversed_, reversible = _("Återföring"), _("Återförd"), batch.status != BatchStatus.CREATED
-    reverse_url = url_by_pk("compensation:line_reverse")  # one reverse() for the page
+    reverse_url = url_for_id("compensation:line_reverse")  # one reverse() for the page
     form = {
         "csrf": format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)),
         "reason_label": _("Skäl till återföring"),
@@ -173,9 +173,9 @@ def batch_line_rows(request, batch, lines) -> str:
             return reversal
         if line["reversed"]:
             return reversed_
-        return write_rows(REVERSE_FORM, [{**form, "action": reverse_url(line["pk"]), "pk": line["pk"]}]) if reversible else ""
+        return rows_html(REVERSE_FORM, [{**form, "action": reverse_url(line["pk"]), "pk": line["pk"]}]) if reversible else ""
 
-    return write_rows(
+    return rows_html(
         LINE_ROW,
         (
             {

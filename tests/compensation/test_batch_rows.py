@@ -1,4 +1,4 @@
-"""A batch page's rows are written by `write_rows`: the same markup the template loop wrote."""
+"""A batch page's rows are written by `rows_html`: the same markup the template loop wrote."""
 
 import re
 from datetime import date

@@ -1,4 +1,4 @@
-"""`|as_light_field` writes what crispy's `|as_crispy_field` writes (Bootstrap 5), field by field:
+"""`|quick_field` (config/quick_fields.py) writes what crispy's `|as_crispy_field` writes (Bootstrap 5), field by field:
 labels, ids, the asterisk, the widget's classes and aria attributes, errors and help text."""
 
 import pytest
@@ -8,9 +8,9 @@ from django.test.html import parse_html
 
 from assignments.filters import AssignmentFilter
 from assignments.models import Assignment
-from assignments.templatetags.light_fields import as_light_field
 from compensation.forms import BatchForm
 from config.long_choices import QuickSelect
+from config.quick_fields import quick_field
 
 
 class Everything(forms.Form):
@@ -32,10 +32,10 @@ class Everything(forms.Form):
 
 def assert_same(make_form):
     """Each field of a fresh form, rendered both ways (crispy changes the widget's classes as it goes)."""
-    light_form, crispy_form = make_form(), make_form()
-    for name in light_form.fields:
-        light, crispy = str(as_light_field(light_form[name])), str(as_crispy_field(crispy_form[name]))
-        assert parse_html(light) == parse_html(crispy), f"{name}:\n{light}\n---\n{crispy}"
+    quick_form, crispy_form = make_form(), make_form()
+    for name in quick_form.fields:
+        quick, crispy = str(quick_field(quick_form[name])), str(as_crispy_field(crispy_form[name]))
+        assert parse_html(quick) == parse_html(crispy), f"{name}:\n{quick}\n---\n{crispy}"
 
 
 def test_unbound_fields_are_written_as_crispy_writes_them():
@@ -56,7 +56,7 @@ def test_bound_fields_with_and_without_errors_are_written_as_crispy_writes_them(
 
 
 def test_the_fields_aria_points_at_the_errors():
-    html = str(as_light_field(Everything({"count": "0"})["count"]))
+    html = str(quick_field(Everything({"count": "0"})["count"]))
     assert 'aria-invalid="true"' in html and 'aria-describedby="id_count_error"' in html
     assert '<div id="id_count_error" class="invalid-feedback"><p id="error_1_id_count">' in html
 

@@ -1,4 +1,4 @@
-"""The list pages' helpers (assignments/listing.py), and the coordinators' list rows they write:
+"""The list pages' helpers (config/rows.py), and the coordinators' list rows they write:
 the same markup the template loop wrote."""
 
 import re
@@ -10,29 +10,30 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from assignments.enums import AssignmentStatus, CompletionStatus
-from assignments.listing import labels, url_by_pk, write_rows
 from assignments.models import CompletionReport
 from assignments.selectors import assignments_for_coordinators, live_agreement
+from config.choices import labels
+from config.rows import rows_html, url_for_id
 from tests.assignments.factories import AssignmentFactory, SessionFactory
 from tests.assignments.factories_documents import signed_agreement
 
 
-def test_url_by_pk_is_reverse():
-    link = url_by_pk("assignments:detail")
+def test_url_for_id_is_reverse():
+    link = url_for_id("assignments:detail")
     assert [link(pk) for pk in (1, 42, 10**12)] == [reverse("assignments:detail", args=[pk]) for pk in (1, 42, 10**12)]
-    assert url_by_pk("compensation:line_reverse")(7) == reverse("compensation:line_reverse", args=[7])
+    assert url_for_id("compensation:line_reverse")(7) == reverse("compensation:line_reverse", args=[7])
     with pytest.raises(ValueError):
         link("7/../../x")  # only ints, as the <int:pk> converter
     with pytest.raises(NoReverseMatch):
-        url_by_pk("assignments:nothing")
+        url_for_id("assignments:nothing")
 
 
-def test_write_rows_escapes_as_a_template_does_unless_marked_safe():
+def test_rows_html_escapes_as_a_template_does_unless_marked_safe():
     rows = [{"a": "<b>&\"'", "b": mark_safe("<i>x</i>"), "n": 3}, {"a": "", "b": "", "n": None}]
-    written = write_rows("<tr><td>{a}</td><td>{b}</td><td>{n}</td></tr>", rows)
+    written = rows_html("<tr><td>{a}</td><td>{b}</td><td>{n}</td></tr>", rows)
     template = Template("{% for r in rows %}<tr><td>{{ r.a }}</td><td>{{ r.b }}</td><td>{{ r.n }}</td></tr>{% endfor %}")
     assert written == template.render(Context({"rows": rows}))
-    assert write_rows("<p>{a}</p>", []) == ""
+    assert rows_html("<p>{a}</p>", []) == ""
 
 
 def test_labels_are_the_choices_labels():
