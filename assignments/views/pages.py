@@ -62,11 +62,12 @@ def list_rows(assignments) -> str:
     assignments = list(assignment_rows_for_coordinators(assignments))
     days = session_days([a["pk"] for a in assignments])
     link = url_by_pk("assignments:detail")
-    statuses, reports = labels(AssignmentStatus), labels(CompletionStatus)
+    statuses = labels(AssignmentStatus)
+    reports = {status: write_rows(REPORT, [{"report": label}]) for status, label in labels(CompletionStatus).items()}
     signatures = _("v%(v)s: %(n)s av 2")
 
     def report(status):
-        return write_rows(REPORT, [{"report": reports.get(status, status)}]) if status else ""
+        return (reports.get(status) or write_rows(REPORT, [{"report": status}])) if status else ""
 
     return write_rows(
         LIST_ROW,
