@@ -63,11 +63,12 @@ def list_rows(assignments) -> str:
     assignments = list(assignment_rows_for_coordinators(assignments))
     days = session_days([a["pk"] for a in assignments])
     link = url_for_id("assignments:detail")
-    statuses, reports = labels(AssignmentStatus), labels(CompletionStatus)
+    statuses = labels(AssignmentStatus)
+    reports = {status: rows_html(REPORT, [{"report": label}]) for status, label in labels(CompletionStatus).items()}
     signatures = _("v%(v)s: %(n)s av 2")
 
     def report(status):
-        return rows_html(REPORT, [{"report": reports.get(status, status)}]) if status else ""
+        return (reports.get(status) or rows_html(REPORT, [{"report": status}])) if status else ""
 
     return rows_html(
         LIST_ROW,
