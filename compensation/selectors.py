@@ -1,16 +1,13 @@
 """Reads for the pages and reports. Every list is one or two queries, whatever its length."""
 
-import time
-import uuid
 from datetime import date
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from compensation.enums import BatchStatus, ClaimStatus, LineStatus
 from compensation.models import BatchCostCentre, FeeLine, Payee, PayoutBatch, TravelClaim
+from config.kept_counts import KeptCounts
 
 
 def own_lines(resource):
@@ -52,8 +49,10 @@ def payable_summary():
     )
 
 
-OPEN_LINES_GENERATION = "compensation:open-lines:generation"
-OPEN_LINES_SECONDS = 60
+# Figures kept in the cache under a generation of their data (config/kept_counts.py), forgotten
+# by the receivers connected in CompensationConfig.ready() and by the services' bulk writes.
+OPEN_LINES = KeptCounts("compensation.open-lines", seconds=60)
+MISSING_PAYEES = KeptCounts("compensation.people-without-payee", seconds=300)
 
 
 def open_lines_total():
@@ -61,34 +60,14 @@ def open_lines_total():
 
     At national scale that is 28,000 lines read on every view of the open lines, the page's
     costliest query, for a figure that changes only when lines are added, attested, taken into
-    a batch or removed. It is kept in the cache under a generation that every such change
-    replaces (`forget_open_lines_total`: FeeLine's save and delete, and the services' bulk
-    writes), at most OPEN_LINES_SECONDS old otherwise (a change that bypasses both, such as a
-    data load). A page that counted before a change committed keeps its figure under the old
-    generation, which no page reads again."""
-    generation = cache.get(OPEN_LINES_GENERATION)
-    if generation is None:
-        cache.add(OPEN_LINES_GENERATION, uuid.uuid4().hex, None)
-        generation = cache.get(OPEN_LINES_GENERATION)
-    key = f"compensation:open-lines:{generation}"
-    kept = cache.get(key)
-    if kept is None:
-        kept = FeeLine.objects.filter(status=LineStatus.APPROVED, batch__isnull=True).aggregate(
-            lines=Count("*"), total=Sum("amount_ore")
-        )
-        cache.set(key, kept, OPEN_LINES_SECONDS)
-    return kept
+    a batch or removed: kept (OPEN_LINES), forgotten on FeeLine's save and delete and by the
+    services' bulk writes (`forget_open_lines_total`), at most 60 s old otherwise."""
+    lines = FeeLine.objects.filter(status=LineStatus.APPROVED, batch__isnull=True)
+    return OPEN_LINES.count(lines, {}, count=lambda: lines.aggregate(lines=Count("*"), total=Sum("amount_ore")))
 
 
 def forget_open_lines_total(**kwargs) -> None:
-    """Open lines changed: a new generation now, and again after the commit (a page counting in
-    between sees the lines as they were before it)."""
-
-    def renew():
-        cache.set(OPEN_LINES_GENERATION, uuid.uuid4().hex, None)
-
-    renew()
-    transaction.on_commit(renew)
+    OPEN_LINES.forget()
 
 
 def payable_page(after=None, size=50):
@@ -139,10 +118,6 @@ def batch_lines(batch, after=0, size=50):
     )
 
 
-MISSING_PAYEES_KEY = "compensation:batch-people-without-payee"
-MISSING_PAYEES_SECONDS = 300
-
-
 def people_without_payee(batch) -> int:
     """How many people with lines in the batch have not given their payout details.
 
@@ -152,22 +127,14 @@ def people_without_payee(batch) -> int:
     batch's lines are fixed when it is made, so the count changes only with payee details. It is
     kept in the cache per batch, forgotten on every save or delete of payee details and when the
     retention sweep deletes lines (`forget_people_without_payee`), and counted again at most
-    MISSING_PAYEES_SECONDS after a change that bypasses both (a bulk update, a data load)."""
-    kept = cache.get(MISSING_PAYEES_KEY) or {}
-    count, counted_at = kept.get(batch.pk, (None, 0.0))
-    if count is None or time.time() - counted_at > MISSING_PAYEES_SECONDS:
-        without_payee = ~Exists(Payee.objects.filter(resource_id=OuterRef("resource_id")))
-        count = FeeLine.objects.filter(without_payee, batch=batch).order_by().values("resource_id").distinct().count()
-        kept[batch.pk] = (count, time.time())
-        cache.set(MISSING_PAYEES_KEY, kept, MISSING_PAYEES_SECONDS)
-    return count
+    five minutes after a change that bypasses both (a bulk update, a data load)."""
+    without_payee = ~Exists(Payee.objects.filter(resource_id=OuterRef("resource_id")))
+    people = FeeLine.objects.filter(without_payee, batch=batch).order_by().values("resource_id").distinct()
+    return MISSING_PAYEES.count(people, {"batch": batch.pk})
 
 
 def forget_people_without_payee(**kwargs) -> None:
-    """Forget every batch's kept count: now, and again after the commit (a page drawn in
-    between may have kept the old count)."""
-    cache.delete(MISSING_PAYEES_KEY)
-    transaction.on_commit(lambda: cache.delete(MISSING_PAYEES_KEY))
+    MISSING_PAYEES.forget()
 
 
 def batches():

@@ -218,12 +218,6 @@ def rows_in_play(wish: Wish) -> QuerySet[ShortlistRow]:
     return qs.filter(trained=True) if require_training() else qs
 
 
-def eligible_rows(wish: Wish, *, excluded: list[int] | None = None) -> QuerySet[ShortlistRow]:
-    """The same people as eligible(), as their kept rows. `excluded` is ruled_out(wish) when it
-    was read already."""
-    return rows_in_play(wish).exclude(pk__in=ruled_out(wish) if excluded is None else excluded)
-
-
 def _hard_rules(qs: QuerySet, wish: Wish, *, trained: Q) -> QuerySet:
     """The hard rules after the status, from the live tables."""
     if require_training():

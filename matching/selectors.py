@@ -20,7 +20,6 @@ from matching.scoring import (
     annotate_rows,
     components_of,
     eligible,
-    eligible_rows,
     explain,
     narrowing,
     rows_in_play,
@@ -60,12 +59,6 @@ def ranked(wish: Wish, weights: MatchingWeights, *, components: bool = True) -> 
     if components:
         fields += [f"c_{name}" for name in CRITERIA]
     return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values(*fields)
-
-
-def ranked_rows(wish: Wish, weights: MatchingWeights, *, excluded: list[int] | None = None) -> QuerySet:
-    """The same ranking as ranked(components=False), from the kept rows (matching.keep): one
-    table, no look-ups or grouping per person. `excluded` as for eligible_rows()."""
-    return _order(annotate_rows(eligible_rows(wish, excluded=excluded), wish, weights, components=False))
 
 
 def _order(qs: QuerySet) -> QuerySet:
