@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import (
-    BigIntegerField,
     Case,
     Count,
     Exists,
@@ -33,16 +32,16 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Floor, Greatest, Lower, StrIndex
-from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from matching.enums import COMMITTED
-from matching.keep import MASK_BITS, NEWEST
+from matching.keep import IN_PLAY, MASK_BITS, NEWEST
 from matching.models import Conflict, FairnessCount, Inquiry, MatchingWeights, MonthAtLimit, ShortlistRow
 from registry.enums import ResourceStatus
-from registry.models import AwayPeriod, ContributionType, ExperienceResource
+from registry.models import AwayPeriod, ContributionType, ExperienceArea, ExperienceResource, Perspective
+from registry.selectors import taxonomy_labels
 from requests_app.enums import AgeGroup, Format, WorkKind
 from requests_app.models import UnitRequest
 
@@ -100,10 +99,7 @@ class Wish:
     def of(cls, unit_request: UnitRequest, *, now: datetime | None = None) -> Wish:
         now = now or timezone.now()
         today = timezone.localdate(now)
-        areas = list(unit_request.areas.all())
-        perspectives = list(unit_request.perspectives.all())
-        slugs = KIND_CONTRIBUTIONS.get(unit_request.kind, [])
-        contribution_ids = tuple(ContributionType.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+        area_names, perspective_names, contribution_ids = _wished(unit_request)
         start = unit_request.starts_on
         end = unit_request.ends_on or start
         birth_years = None
@@ -113,8 +109,8 @@ class Wish:
         return cls(
             request_id=unit_request.pk,
             unit_id=unit_request.unit_id,
-            area_ids=tuple(a.pk for a in areas),
-            perspective_ids=tuple(p.pk for p in perspectives),
+            area_ids=tuple(area_names),
+            perspective_ids=tuple(perspective_names),
             contribution_ids=contribution_ids,
             languages=split_languages(unit_request.languages),
             format=unit_request.format,
@@ -124,8 +120,8 @@ class Wish:
             month=month_of(start or today),
             now=now,
             kind_label=unit_request.kind_label.lower() if unit_request.kind else "",
-            area_names={a.pk: str(a) for a in areas},  # in the language of the page
-            perspective_names={p.pk: str(p).lower() for p in perspectives},
+            area_names=area_names,
+            perspective_names={pk: name.lower() for pk, name in perspective_names.items()},
         )
 
     def applicable(self) -> dict[str, bool]:
@@ -140,6 +136,29 @@ class Wish:
             "recency": True,
             "frequency": True,
         }
+
+
+def _wished(unit_request: UnitRequest) -> tuple[dict[int, str], dict[int, str], tuple[int, ...]]:
+    """The request's experience areas and perspectives ({id: name in the language of the page},
+    in the taxonomies' order) and the ways of contributing that fit its kind: the ids in one
+    query, the names from the kept taxonomies (registry.selectors.taxonomy_labels)."""
+    slugs = KIND_CONTRIBUTIONS.get(unit_request.kind, [])
+    links = [
+        UnitRequest.areas.through.objects.filter(unitrequest_id=unit_request.pk).values_list(Value(0), "experiencearea_id"),
+        UnitRequest.perspectives.through.objects.filter(unitrequest_id=unit_request.pk).values_list(Value(1), "perspective_id"),
+        ContributionType.objects.filter(slug__in=slugs).values_list(Value(2), "pk"),
+    ]
+    wished = ([], [], [])
+    for n, pk in links[0].order_by().union(*(part.order_by() for part in links[1:]), all=True):
+        wished[n].append(pk)
+    labels = taxonomy_labels()
+    named = []
+    for kind, model, ids in (("area", ExperienceArea, wished[0]), ("perspective", Perspective, wished[1])):
+        order = {pk: (n, label) for n, (pk, label) in enumerate(labels[kind])}
+        if not order.keys() >= set(ids):  # kept before one of them was made (a write without save())
+            order = {other.pk: (n, str(other)) for n, other in enumerate(model.objects.all())}
+        named.append({pk: order[pk][1] for pk in sorted(ids, key=lambda pk: order[pk][0])})
+    return named[0], named[1], tuple(sorted(wished[2]))
 
 
 def split_languages(text: str) -> tuple[str, ...]:
@@ -190,10 +209,10 @@ def reached_limit(wish: Wish) -> QuerySet:
 
 
 def ruled_out(wish: Wish) -> list[int]:
-    """Everyone a hard rule on someone else's table rules out, as one list read in one query:
-    away on the dates, already asked for the request, a conflict of interest with the unit, or
-    at their own monthly limit (those in the pool only). Few, whatever the pool; some of them
-    may be out of play already (rows_in_play)."""
+    """The people in play (rows_in_play) a hard rule on someone else's table rules out, in one
+    query: away on the dates, already asked for the request, a conflict of interest with the
+    unit, or at their own monthly limit. Few, whatever the pool: the shortlist leaves them out
+    of its ranking by id and counts the eligible as everyone in play less them."""
     parts = [Conflict.objects.filter(unit_id=wish.unit_id).order_by()]
     if wish.dates:
         start, end = wish.dates
@@ -201,7 +220,13 @@ def ruled_out(wish: Wish) -> list[int]:
     if wish.request_id is not None:
         parts.append(Inquiry.objects.filter(request_id=wish.request_id).order_by())
     ids = (part.values_list("resource_id", flat=True) for part in parts)
-    return list(reached_limit(wish).union(*ids))
+    named = reached_limit(wish).union(*ids)
+    return list(rows_in_play(wish).filter(pk__in=named).order_by().values_list("pk", flat=True))
+
+
+def in_play_count(wish: Wish) -> int:
+    """How many rows are in play: counted once, then kept until a row changes (keep.IN_PLAY)."""
+    return IN_PLAY.count(rows_in_play(wish), {"trained": require_training()})
 
 
 def eligible(wish: Wish) -> QuerySet[ExperienceResource]:
@@ -382,36 +407,188 @@ def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights, *, f
     )
 
 
-def annotate_rows(
-    qs: QuerySet[ShortlistRow], wish: Wish, weights: MatchingWeights, *, components: bool = True
-) -> QuerySet[ShortlistRow]:
-    """The same values and score as annotate_components(), from the kept rows alone: the links
-    are bits of the row's masks, and "asked at most n times in the year" is "the (n + 1)-th
-    newest inquiry is missing or older than a year". With components=False only the score."""
-    links = {relation: getattr(ExperienceResource, relation).through.objects for relation in ("areas", "perspectives")}
-    links["kinds"] = ExperienceResource.contribution_types.through.objects
-    mine = Q(experienceresource_id=OuterRef("pk"))
+class RowRanking:
+    """The ranking of the kept rows (ShortlistRow) as one SQL statement, written here rather than
+    built from expressions: Django took longer to build and compile the score's few hundred
+    nodes (8-10 ms) than the database took to compute it for 7,000 rows. It computes what
+    annotate_components() computes from the live tables, the same terms in the same order (the
+    links are bits of the row's masks, and "asked at most n times in the year" is "the (n + 1)-th
+    newest inquiry is missing or older than a year"); the property tests of the shortlist hold
+    its list equal to the head of the live ranking (selectors.ranked), on SQLite and PostgreSQL.
+    """
 
-    def has(mask: str, pks: tuple[int, ...], link, column: str) -> Q:
-        condition = Q()
+    def __init__(self, wish: Wish, weights: MatchingWeights, connection):
+        self.wish, self.weights, self.connection = wish, weights, connection
+        self.quote = connection.ops.quote_name
+        self.factors = score_factors(wish, weights)
+
+    def column(self, name: str) -> str:
+        return f"R.{self.quote(name)}"
+
+    def number(self, value: float) -> tuple[str, list]:
+        # A float for the database too: PostgreSQL reads a bare 1.0 as an exact numeric.
+        return "CAST(%s AS DOUBLE PRECISION)", [float(value)]
+
+    def flag(self, condition: tuple[str, list]) -> tuple[str, list]:
+        (one, one_p), (zero, zero_p) = self.number(1.0), self.number(0.0)
+        return f"CASE WHEN {condition[0]} THEN {one} ELSE {zero} END", [*condition[1], *one_p, *zero_p]
+
+    def steps(self, steps: list[tuple[tuple[str, list], float]]) -> tuple[str, list]:
+        sql, params = [], []
+        for (condition, condition_p), value in steps:
+            number, number_p = self.number(value)
+            sql.append(f"WHEN {condition} THEN {number}")
+            params += [*condition_p, *number_p]
+        zero, zero_p = self.number(0.0)
+        return f"CASE {' '.join(sql)} ELSE {zero} END", [*params, *zero_p]
+
+    def has(self, mask: str, pks: tuple[int, ...], relation: str) -> tuple[str, list]:
+        """Any of these taxonomy ids among the person's: a bit of the mask, or (beyond the mask)
+        a look-up in the link table."""
+        field = ExperienceResource._meta.get_field(relation)
+        table, column = self.quote(field.m2m_db_table()), self.quote(field.m2m_reverse_name())
+        person = self.quote(field.m2m_column_name())
+        sql, params = [], []
         for pk in pks:
             if 0 <= pk < MASK_BITS:
-                condition |= Q(GreaterThan(F(mask).bitand(Value(1 << pk, output_field=BigIntegerField())), 0))
-            else:  # beyond the mask: looked up in the link table
-                condition |= Q(Exists(link.filter(mine, **{column: pk})))
-        return condition
+                sql.append(f"({self.column(mask)} & %s) > 0")
+                params.append(1 << pk)
+            else:
+                mine = f"L.{person} = {self.column('resource_id')}"
+                sql.append(f"EXISTS (SELECT 1 FROM {table} L WHERE {mine} AND L.{column} = %s)")  # noqa: S608 (names only)
+                params.append(pk)
+        return f"({' OR '.join(sql)})", params
 
-    year_ago = wish.now - timedelta(days=365)
-    return _annotate(
-        qs,
-        wish,
-        weights,
-        areas=[has("areas", (a,), links["areas"], "experiencearea_id") for a in wish.area_ids],
-        perspective=has("perspectives", wish.perspective_ids, links["perspectives"], "perspective_id"),
-        kind=has("contributions", wish.contribution_ids, links["kinds"], "contributiontype_id"),
-        frequency=[Q(**{f"{NEWEST[n]}__isnull": True}) | Q(**{f"{NEWEST[n]}__lt": year_ago}) for n, _value in FREQUENCY_STEPS],
-        components=components,
-    )
+    def missing_or_before(self, name: str, moment) -> tuple[str, list]:
+        column = self.column(name)
+        if isinstance(moment, datetime):
+            value = self.connection.ops.adapt_datetimefield_value(moment)
+        else:
+            value = self.connection.ops.adapt_datefield_value(moment)
+        return f"({column} IS NULL OR {column} < %s)", [value]
+
+    def both(self, *conditions: tuple[str, list]) -> tuple[str, list]:
+        return f"({' AND '.join(sql for sql, _p in conditions)})", [p for _sql, params in conditions for p in params]
+
+    def components(self) -> dict[str, tuple[str, list]]:
+        """Each criterion's value (0-1) as SQL, as _annotate() builds it."""
+        wish, ops = self.wish, self.connection.ops
+        zero = self.number(0.0)
+        c = dict.fromkeys(CRITERIA, zero)
+        if wish.area_ids:
+            hits = [self.flag(self.has("areas", (pk,), "areas")) for pk in wish.area_ids]
+            count, count_p = self.number(float(len(hits)))
+            c["areas"] = (f"({' + '.join(sql for sql, _p in hits)}) / {count}", [p for _sql, ps in hits for p in ps] + count_p)
+        if wish.perspective_ids:
+            c["perspective"] = self.flag(self.has("perspectives", wish.perspective_ids, "perspectives"))
+        if wish.contribution_ids:
+            c["kind"] = self.flag(self.has("contributions", wish.contribution_ids, "contribution_types"))
+        if wish.languages:
+            # As Django's icontains writes it for this database.
+            spoken = ops.lookup_cast("icontains", "CharField") % self.column("languages")
+            pattern = self.connection.operators["icontains"] % "%s"
+            words = [f"%{ops.prep_for_like_query(language)}%" for language in wish.languages]
+            c["language"] = self.flag((f"({' OR '.join(f'{spoken} {pattern}' for _w in words)})", words))
+        can_on_site, can_digital = self.column("can_on_site"), self.column("can_digital")
+        if wish.format == Format.DIGITAL:
+            c["place"] = self.flag((can_digital, []))
+        else:
+            near = (can_on_site, [])
+            if wish.location:
+                municipality = self.column("municipality")
+                lowered, lowered_p = f"LOWER({municipality})", []
+                if self.connection.vendor == "sqlite":  # as _Lower: SQLite's lower() changes only A-Z
+                    for letter in "ÅÄÖÉÜ":
+                        lowered, lowered_p = f"REPLACE({lowered}, %s, %s)", [*lowered_p, letter, letter.lower()]
+                index = "INSTR" if self.connection.vendor == "sqlite" else "STRPOS"
+                near = (
+                    f"({can_on_site} AND {index}(%s, {lowered}) > 0 AND NOT {municipality} = %s)",
+                    [wish.location, *lowered_p, ""],
+                )
+            if wish.format == Format.BOTH:
+                near = (f"({near[0]} OR {can_digital})", near[1])
+            c["place"] = self.steps([(near, 1.0), ((can_on_site, []), ON_SITE_ELSEWHERE)])
+        if wish.birth_years:
+            born = self.column("birth_year")
+            c["age"] = self.flag((f"({born} >= %s AND {born} <= %s)", list(wish.birth_years)))
+        recency = []
+        for days, value in RECENCY_STEPS:
+            cutoff = wish.now - timedelta(days=days)
+            asked = self.missing_or_before("last_asked", cutoff)
+            used = self.missing_or_before("last_assignment_on", timezone.localdate(cutoff))
+            recency.append((self.both(asked, used), value))
+        c["recency"] = self.steps(recency)
+        year_ago = wish.now - timedelta(days=365)
+        c["frequency"] = self.steps([(self.missing_or_before(NEWEST[n], year_ago), value) for n, value in FREQUENCY_STEPS])
+        return c
+
+    def score(self) -> tuple[str, list]:
+        """The score (0-100) rounded to millionths as FLOOR(x + 0.5), as _annotate()."""
+        c = self.components()
+        terms, params = [], []
+        for name, factor in self.factors.items():
+            if factor:
+                number, number_p = self.number(factor)
+                terms.append(f"({c[name][0]}) * {number}")
+                params += [*c[name][1], *number_p]
+        if not terms:
+            return self.number(0.0)
+        (million, million_p), (half, half_p) = self.number(1e6), self.number(0.5)
+        total = " + ".join(terms)
+        return f"FLOOR(({total}) * {million} + {half}) / {million}", [*params, *million_p, *half_p, *million_p]
+
+    def narrowing(self) -> tuple[tuple[str, list], float] | None:
+        """A cheap condition on the row, and the highest score anyone who fails it can have.
+
+        The condition is "has something of the heaviest criterion a bit mask or a flag of the
+        row answers": one of the wished experience areas, a wished perspective, a fitting way of
+        contributing, or (for place) being able to come at all. Whoever fails it scores 0 on that
+        criterion, so at most the other criteria's points. When the best `limit` of those who
+        pass all score more than that, they are the best of everyone, and only they need their
+        score computed (selectors.shortlist). None when no criterion can be checked so.
+        """
+        wish, factors = self.wish, self.factors
+        options = []
+        for name, mask, pks in (
+            ("areas", "areas", wish.area_ids),
+            ("perspective", "perspectives", wish.perspective_ids),
+            ("kind", "contributions", wish.contribution_ids),
+        ):
+            # A key beyond the mask is looked up in the link table: failing the mask says nothing then.
+            if pks and all(0 <= pk < MASK_BITS for pk in pks):
+                options.append((factors[name], (f"({self.column(mask)} & %s) > 0", [sum(1 << pk for pk in pks)])))
+        can_on_site, can_digital = self.column("can_on_site"), self.column("can_digital")
+        if wish.format == Format.DIGITAL:
+            options.append((factors["place"], (can_digital, [])))
+        elif wish.format == Format.BOTH:
+            options.append((factors["place"], (f"({can_on_site} OR {can_digital})", [])))
+        elif wish.format:
+            options.append((factors["place"], (can_on_site, [])))
+        if not options:
+            return None
+        points, condition = max(options, key=lambda option: option[0])
+        return (condition, sum(factors.values()) - points) if points > 0 else None
+
+    def best(self, limit: int, condition: tuple[str, list] | None = None) -> list[tuple[int, float]]:
+        """(id, score) of the best `limit` rows in play (rows_in_play) that pass `condition`:
+        by score, then the longest since asked (never first), then the id."""
+        where = [f"({self.column('max_assignments_per_month')} IS NULL OR {self.column('max_assignments_per_month')} <> 0)"]
+        params = []
+        if require_training():
+            where.append(self.column("trained"))
+        if condition is not None:
+            where.append(condition[0])
+            params += condition[1]
+        score, score_p = self.score()
+        last_asked = self.column("last_asked")
+        sql = (
+            f"SELECT {self.column('resource_id')}, {score} AS score FROM {self.quote(ShortlistRow._meta.db_table)} R "  # noqa: S608 (names and placeholders only)
+            f"WHERE {' AND '.join(where)} "
+            f"ORDER BY score DESC, {last_asked} IS NOT NULL, {last_asked}, {self.column('resource_id')} LIMIT %s"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*score_p, *params, limit])
+            return cursor.fetchall()
 
 
 def _annotate(
@@ -493,39 +670,6 @@ def score_factors(wish: Wish, weights: MatchingWeights) -> dict[str, float]:
     return {name: (100.0 * getattr(weights, name) / total if applicable[name] else 0.0) for name in CRITERIA}
 
 
-def narrowing(wish: Wish, weights: MatchingWeights) -> tuple[Q, float] | None:
-    """A cheap condition on the kept rows, and the highest score anyone who fails it can have.
-
-    The condition is "has something of the heaviest criterion a bit mask or a flag of the row
-    answers": one of the wished experience areas, a wished perspective, a fitting way of
-    contributing, or (for place) being able to come at all. Whoever fails it scores 0 on that
-    criterion, so at most the other criteria's points. When the best `limit` of those who pass
-    all score more than that, they are the best of everyone, and only they need their score
-    computed (selectors.shortlist). None when no criterion can be checked so.
-    """
-    factors = score_factors(wish, weights)
-    options = []
-    for name, column, pks in (
-        ("areas", "areas", wish.area_ids),
-        ("perspective", "perspectives", wish.perspective_ids),
-        ("kind", "contributions", wish.contribution_ids),
-    ):
-        # A key beyond the mask is looked up in the link table: failing the mask says nothing then.
-        if pks and all(0 <= pk < MASK_BITS for pk in pks):
-            mask = Value(sum(1 << pk for pk in pks), output_field=BigIntegerField())
-            options.append((factors[name], Q(GreaterThan(F(column).bitand(mask), 0))))
-    if wish.format == Format.DIGITAL:
-        options.append((factors["place"], Q(can_digital=True)))
-    elif wish.format == Format.BOTH:
-        options.append((factors["place"], Q(can_on_site=True) | Q(can_digital=True)))
-    elif wish.format:
-        options.append((factors["place"], Q(can_on_site=True)))
-    if not options:
-        return None
-    points, condition = max(options, key=lambda option: option[0])
-    return (condition, sum(factors.values()) - points) if points > 0 else None
-
-
 def score_from(components: dict[str, float], wish: Wish, weights: MatchingWeights) -> float:
     factors = score_factors(wish, weights)
     # Rounded to millionths as the SQL score is (see annotate_components).
@@ -535,18 +679,46 @@ def score_from(components: dict[str, float], wish: Wish, weights: MatchingWeight
 # --- the same values in Python, for one person (a page of the shortlist, and tests) ---------
 
 
-def components_of(resource: ExperienceResource, last_asked: datetime | None, asked_12m: int, wish: Wish) -> dict[str, float]:
-    """Each criterion's value (0-1) for one person, from their live record (areas, perspectives
-    and ways of contributing prefetched) and fairness facts: what annotate_components() computes
-    in SQL, without building that query for a page of 25 people. The property tests of the
-    shortlist hold the two equal, person by person."""
-    own_areas = {area.pk for area in resource.areas.all()}
+LINKED = ("areas", "perspectives", "contribution_types")
+
+
+def links_of(resource: ExperienceResource) -> dict[str, set[int]]:
+    """The ids of the person's experience areas, perspectives and ways of contributing, from
+    their (prefetched) relations."""
+    return {name: {other.pk for other in getattr(resource, name).all()} for name in LINKED}
+
+
+def links_of_people(ids: list[int]) -> dict[int, dict[str, set[int]]]:
+    """links_of() for many people in one query of the three link tables' ids, without making a
+    model instance (or a related manager) for each link."""
+    links = {pk: {name: set() for name in LINKED} for pk in ids}
+    if not ids:
+        return links
+    parts = []
+    for n, name in enumerate(LINKED):
+        field = ExperienceResource._meta.get_field(name)
+        column = field.m2m_reverse_name()
+        through = field.remote_field.through.objects.filter(experienceresource_id__in=ids)
+        parts.append(through.annotate(relation=Value(n)).values_list("experienceresource_id", "relation", column).order_by())
+    for resource_id, n, pk in parts[0].union(*parts[1:], all=True):
+        links[resource_id][LINKED[n]].add(pk)
+    return links
+
+
+def components_of(
+    resource: ExperienceResource, last_asked: datetime | None, asked_12m: int, wish: Wish, links: dict | None = None
+) -> dict[str, float]:
+    """Each criterion's value (0-1) for one person, from their live record and links (links_of(),
+    or the relations prefetched) and fairness facts: what annotate_components() computes in SQL,
+    without building that query for a page of 25 people. The property tests of the shortlist
+    hold the two equal, person by person."""
+    links = links or links_of(resource)
     c = dict.fromkeys(CRITERIA, 0.0)
     if wish.area_ids:
-        c["areas"] = sum(1.0 for pk in wish.area_ids if pk in own_areas) / float(len(wish.area_ids))
-    if wish.perspective_ids and any(p.pk in wish.perspective_ids for p in resource.perspectives.all()):
+        c["areas"] = sum(1.0 for pk in wish.area_ids if pk in links["areas"]) / float(len(wish.area_ids))
+    if wish.perspective_ids and not links["perspectives"].isdisjoint(wish.perspective_ids):
         c["perspective"] = 1.0
-    if wish.contribution_ids and any(k.pk in wish.contribution_ids for k in resource.contribution_types.all()):
+    if wish.contribution_ids and not links["contribution_types"].isdisjoint(wish.contribution_ids):
         c["kind"] = 1.0
     spoken = resource.languages.lower()
     if any(language in spoken for language in wish.languages):
@@ -612,23 +784,26 @@ class Explanation:
         return " · ".join(self.good)
 
 
-def explain(resource: ExperienceResource, components: dict[str, float], facts: dict, wish: Wish) -> Explanation:
+def explain(
+    resource: ExperienceResource, components: dict[str, float], facts: dict, wish: Wish, links: dict | None = None
+) -> Explanation:
     """Why the person is on the list, and what they lack, from the values the score used.
 
-    `resource` must have areas, perspectives and contribution types prefetched; `facts`
-    holds last_asked and asked_12m.
+    `links` are the person's links_of() (by default read from the relations, best prefetched);
+    `facts` holds last_asked and asked_12m.
     """
+    links = links or links_of(resource)
     good, lacking = [], []
     wanted = []
     if wish.area_ids:
-        own = {a.pk for a in resource.areas.all()}
+        own = links["areas"]
         common = [wish.area_names[pk] for pk in wish.area_ids if pk in own]
         missing = [wish.area_names[pk] for pk in wish.area_ids if pk not in own]
         wanted += common
         if missing:
             lacking.append(_("saknar erfarenhet av %(areas)s") % {"areas": _names(missing).lower()})
     if wish.perspective_ids:
-        own = {p.pk for p in resource.perspectives.all()}
+        own = links["perspectives"]
         names = [wish.perspective_names[pk] for pk in wish.perspective_ids if pk in own]
         wanted += names
         if components["perspective"] == 0:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, Max, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from matching.enums import InquiryStatus
@@ -15,14 +15,14 @@ from matching.models import Inquiry, MatchingWeights
 from matching.scoring import (
     CRITERIA,
     Explanation,
+    RowRanking,
     Wish,
     annotate_components,
-    annotate_rows,
     components_of,
     eligible,
     explain,
-    narrowing,
-    rows_in_play,
+    in_play_count,
+    links_of_people,
     ruled_out,
     score_from,
 )
@@ -31,6 +31,20 @@ from registry.models import ExperienceResource
 from requests_app.models import UnitRequest
 
 SHORTLIST_PAGE = 25
+# What the shortlist's page, components_of() and explain() read of a candidate, and what sending
+# them an inquiry does (the name of someone who can no longer be asked).
+PAGE_FIELDS = (
+    "first_name",
+    "last_name",
+    "status",
+    "languages",
+    "municipality",
+    "can_on_site",
+    "can_digital",
+    "birth_year",
+    "last_assignment_on",
+    "training_completed_on",
+)
 # Scores are rounded to millionths: "more than the ceiling" is asked with this much to spare.
 NARROWING_MARGIN = 1e-5
 
@@ -61,71 +75,61 @@ def ranked(wish: Wish, weights: MatchingWeights, *, components: bool = True) -> 
     return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values(*fields)
 
 
-def _order(qs: QuerySet) -> QuerySet:
-    return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values("pk", "score", "last_asked")
-
-
-def _count(qs: QuerySet) -> Subquery:
-    """COUNT(*) of the rows, as a subquery (no GROUP BY): the index alone can answer it."""
-    return Subquery(qs.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField())))
-
-
 def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: Wish | None = None) -> tuple[list[Candidate], int]:
     """The best `limit` candidates with their explanations, and how many pass the hard rules.
 
-    One query reads the few people the hard rules rule out by name (away, asked, conflict, at
-    their monthly limit); one ranks the kept rows and counts everyone eligible; one more gives
-    every criterion's value for the people on the page from the live tables, whose records and
-    taxonomies follow in four: the same queries whatever the size of the pool (one more when
-    the narrowed ranking below cannot be used).
+    One query reads the few people in play whom the hard rules rule out by name (away, asked,
+    conflict, at their monthly limit); the count of everyone in play is kept (keep.IN_PLAY);
+    one query ranks the kept rows (scoring.RowRanking; one more when the narrowed ranking below
+    cannot be used); two read the page's people and their links, from which every criterion's
+    value, the score and the words are computed in Python: the same queries whatever the size of
+    the pool.
     """
     wish = wish or Wish.of(unit_request)
     weights = MatchingWeights.current()
     if limit <= 0:
         return [], eligible(wish).count()
     excluded = ruled_out(wish)
+    # Everyone in play (a kept count) less those in play whom a hard rule rules out by name.
+    total = max(in_play_count(wish) - len(excluded), 0)
     out = set(excluded)
-    in_play = rows_in_play(wish)
-    # The ranking leaves those ruled out by name to Python (a look-up per row in SQL costs more
-    # than the few extra rows); the count is everyone in play less those of them in play, both
-    # read from the index shortlist_rows_in_play.
-    ranking = _order(annotate_rows(in_play, wish, weights, components=False)).annotate(
-        in_play=_count(in_play), out=_count(in_play.filter(pk__in=excluded)) if excluded else Value(0)
-    )
+    ranking = RowRanking(wish, weights, connection)
 
-    def best(qs: QuerySet) -> tuple[list[dict], int]:
-        """The best `limit` rows not ruled out by name, and the count of the eligible."""
-        rows = list(qs[: limit + len(out)])
-        total = rows[0]["in_play"] - rows[0]["out"] if rows else 0  # no rows: nobody is in play
-        return [row for row in rows if row["pk"] not in out][:limit], total
+    def best(condition=None) -> list[tuple[int, float]]:
+        # Those ruled out by name are left out here from the first `limit + len(out)` rows: a
+        # look-up per row in SQL (even of one array) costs more than the few extra rows.
+        return [row for row in ranking.best(limit + len(out), condition) if row[0] not in out][:limit]
 
     order = None
-    narrow = narrowing(wish, weights)
+    narrow = ranking.narrowing()
     if narrow is not None:
         # Only those who pass a cheap condition are scored; if the last of their best still
         # scores more than anyone failing it can, these are the best of everyone.
         condition, ceiling = narrow
-        order, total = best(ranking.filter(condition))
-        if len(order) < limit or order[-1]["score"] <= ceiling + NARROWING_MARGIN:
+        order = best(condition)
+        if len(order) < limit or order[-1][1] <= ceiling + NARROWING_MARGIN:
             order = None
     if order is None:
-        order, total = best(ranking)
-    ids = [row["pk"] for row in order]
+        order = best()
+    ids = [pk for pk, _score in order]
     # The page's people from the live tables, with their fairness facts; each criterion's value
     # and the score are computed in Python from them (scoring.components_of).
     in_year = Q(inquiries__sent_at__gte=wish.now - timedelta(days=365))
+    # Only what the page, the criteria and the words read of the person.
     people = (
-        ExperienceResource.objects.prefetch_related("areas", "perspectives", "contribution_types")
+        ExperienceResource.objects.only(*PAGE_FIELDS)
         .annotate(asked_last_at=Max("inquiries__sent_at"), asked_in_year=Count("inquiries", filter=in_year))
         .in_bulk(ids)
     )
+    links = links_of_people(ids)
     candidates = []
     for pk in ids:
         resource = people[pk]
         facts = {"last_asked": resource.asked_last_at, "asked_12m": resource.asked_in_year}
-        components = components_of(resource, facts["last_asked"], facts["asked_12m"], wish)
+        components = components_of(resource, facts["last_asked"], facts["asked_12m"], wish, links[pk])
         score = score_from(components, wish, weights)
-        candidates.append(Candidate(resource, score, components, facts, explain(resource, components, facts, wish)))
+        explanation = explain(resource, components, facts, wish, links[pk])
+        candidates.append(Candidate(resource, score, components, facts, explanation))
     return candidates, total
 
 
