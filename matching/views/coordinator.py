@@ -33,6 +33,11 @@ def _request(pk):
     return get_object_or_404(requests_for_coordinators(), pk=pk)
 
 
+def _request_to_match(pk):
+    """The request of a shortlist page: its areas and perspectives are read once, by Wish.of."""
+    return get_object_or_404(requests_for_coordinators().prefetch_related(None), pk=pk)
+
+
 def _limit(request) -> int:
     try:
         return min(max(int(request.GET.get("antal", SHORTLIST_PAGE)), SHORTLIST_PAGE), 200)
@@ -42,7 +47,7 @@ def _limit(request) -> int:
 
 @permission_required("matching.match", raise_exception=True)
 def shortlist_view(request, pk):
-    unit_request = _request(pk)
+    unit_request = _request_to_match(pk)
     limit = _limit(request)
     wish = Wish.of(unit_request)
     candidates, total = shortlist(unit_request, limit=limit, wish=wish)
@@ -104,6 +109,7 @@ def _shortlist_page(request, unit_request, *, wish, limit, candidates, total, fo
         "matching/shortlist.html",
         {
             "req": unit_request,
+            "wish": wish,
             "candidates": candidates,
             "total": total,
             "limit": limit,

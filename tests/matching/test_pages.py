@@ -106,7 +106,7 @@ def test_the_shortlist_runs_a_fixed_number_of_queries(client, login, coordinator
     # The shortlist reads who is ruled out by name once, ranks once, and reads the page's people
     # and their links once each; the first view also reads the taxonomies (three queries) and
     # counts who is in play, both kept for the views after it.
-    assert (queries, again) == (21, 17)
+    assert (queries, again) == (19, 15)
 
 
 # --- the answers ----------------------------------------------------------------------------
