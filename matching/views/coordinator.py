@@ -3,12 +3,15 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from config.fields import parse_id
+from config.rows import rows_html, url_for_id
 from matching.enums import AnsweredVia, InquiryStatus
 from matching.forms import AnswerForm, ChoiceForm, ConflictForm, HandPickForm, SearchForm, SendForm, WithdrawYesForm
 from matching.models import Conflict, Inquiry
@@ -87,6 +90,42 @@ def shortlist_view(request, pk):
     )
 
 
+# A candidate's row (config.rows): each written from this pattern rather than per row in the
+# template, the profile's address reversed once.
+CANDIDATE_ROW = (
+    '<tr><td><input class="form-check-input" type="checkbox" name="people" value="{pk}" id="id_people_{n}"{checked}{disabled}'
+    ' {described}></td><td><label for="id_people_{n}">{name}</label><br><a class="small" href="{url}">{profile}'
+    '<span class="visually-hidden">: {name}</span></a></td><td>{points}</td><td id="why-{pk}">{why}</td><td>{lacking}</td></tr>'
+)
+
+
+def _candidate_rows(candidates, *, selected: set, can_send: bool, invalid: bool) -> str:
+    profile, profile_text = url_for_id("registry:resource_detail"), _("Profil")
+    disabled = "" if can_send else mark_safe(" disabled")
+    return rows_html(
+        CANDIDATE_ROW,
+        (
+            {
+                "pk": c.resource.pk,
+                "n": n,
+                "checked": mark_safe(" checked") if c.resource.pk in selected else "",
+                "disabled": disabled,
+                "described": format_html(
+                    'aria-invalid="true" aria-describedby="id_people_error why-{}"' if invalid else 'aria-describedby="why-{}"',
+                    c.resource.pk,
+                ),
+                "name": c.resource.full_name,
+                "url": profile(c.resource.pk),
+                "profile": profile_text,
+                "points": c.points,
+                "why": c.explanation.text,
+                "lacking": " · ".join(c.explanation.lacking) or "–",
+            }
+            for n, c in enumerate(candidates)
+        ),
+    )
+
+
 def _shortlist_page(request, unit_request, *, wish, limit, candidates, total, form, hand_form=None, status=200):
     """The shortlist page; `hand_form` is a refused by-hand form, shown with its errors and what was typed."""
     search = SearchForm(request.POST if hand_form else request.GET)
@@ -97,6 +136,9 @@ def _shortlist_page(request, unit_request, *, wish, limit, candidates, total, fo
         people = list(people_to_add_by_hand(unit_request, "", pk=posted)) + people
     broken = broken_rules(people, wish)
     deadline = default_deadline(unit_request)
+    # The posted values are strings; the rows compare them with the people's integer ids.
+    selected = {parse_id(v) for v in form["people"].value() or []} if form.is_bound else set()
+    can_send = unit_request.status in SENDABLE
     found = []
     for person in people:
         if hand_form is not None and person.pk == posted:
@@ -115,13 +157,12 @@ def _shortlist_page(request, unit_request, *, wish, limit, candidates, total, fo
             "limit": limit,
             "more": limit + SHORTLIST_PAGE if total > limit else None,
             "form": form,
-            "can_send": unit_request.status in SENDABLE,
+            "can_send": can_send,
+            "rows_html": _candidate_rows(candidates, selected=selected, can_send=can_send, invalid=bool(form["people"].errors)),
             "query": query,
             "search_error": search.errors.get("sok", [""])[0],
             "found": found,
             "hand_form": hand_form,
-            # The posted values are strings; the template compares them with the people's integer ids.
-            "selected": {parse_id(v) for v in form["people"].value() or []} if form.is_bound else set(),
         },
         status=status,
     )

@@ -76,14 +76,30 @@ def test_the_shortlist_shows_the_candidates_and_why(client, login, coordinator, 
     assert "Skicka förfrågan" in page
 
 
+def test_a_candidates_row_ties_the_checkbox_to_the_name_and_the_reasons_and_escapes_the_name(client, login, coordinator, req):
+    person = active_resource(first_name="<b>Bo</b>", last_name="O'Berg & Son")
+    login(client, coordinator)
+
+    page = client.get(f"/samordning/forfragningar/{req.pk}/matchning/").content.decode()
+
+    name = "&lt;b&gt;Bo&lt;/b&gt; O&#x27;Berg &amp; Son"
+    assert (
+        f'<input class="form-check-input" type="checkbox" name="people" value="{person.pk}" id="id_people_0"'
+        f' aria-describedby="why-{person.pk}"></td><td><label for="id_people_0">{name}</label><br>'
+        f'<a class="small" href="/samordning/resurser/{person.pk}/">Profil<span class="visually-hidden">: {name}</span></a>'
+    ) in page
+    assert "<b>Bo</b>" not in page
+
+
 def test_the_shortlist_of_a_request_not_ready_cannot_be_sent(client, login, coordinator, req):
     UnitRequest.objects.filter(pk=req.pk).update(status=RequestStatus.IN_TRIAGE)
-    active_resource()
+    person = active_resource()
     login(client, coordinator)
 
     response = client.get(f"/samordning/forfragningar/{req.pk}/matchning/")
 
     assert response.context["can_send"] is False
+    assert f'value="{person.pk}" id="id_people_0" disabled aria-describedby' in response.content.decode()
     assert "Ändra status till ”Redo för matchning” innan du skickar förfrågningar." in response.content.decode()
 
 
