@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -200,28 +201,6 @@ def _reached(wish: Wish) -> QuerySet:
         .filter(committed__gte=F("resource__max_assignments_per_month"))
         .values_list("resource_id", flat=True)
     )
-
-
-def reached_limit(wish: Wish) -> QuerySet:
-    """The people in the pool whose own limit (of one or more) for the wanted month is reached,
-    from the kept months (matching.keep): the same people as _reached() finds among them."""
-    return MonthAtLimit.objects.filter(month=wish.month[0]).values_list("resource_id", flat=True)
-
-
-def ruled_out(wish: Wish) -> list[int]:
-    """The people in play (rows_in_play) a hard rule on someone else's table rules out, in one
-    query: away on the dates, already asked for the request, a conflict of interest with the
-    unit, or at their own monthly limit. Few, whatever the pool: the shortlist leaves them out
-    of its ranking by id and counts the eligible as everyone in play less them."""
-    parts = [Conflict.objects.filter(unit_id=wish.unit_id).order_by()]
-    if wish.dates:
-        start, end = wish.dates
-        parts.append(AwayPeriod.objects.filter(starts_on__lte=end, ends_on__gte=start).order_by())
-    if wish.request_id is not None:
-        parts.append(Inquiry.objects.filter(request_id=wish.request_id).order_by())
-    ids = (part.values_list("resource_id", flat=True) for part in parts)
-    named = reached_limit(wish).union(*ids)
-    return list(rows_in_play(wish).filter(pk__in=named).order_by().values_list("pk", flat=True))
 
 
 def in_play_count(wish: Wish) -> int:
@@ -569,20 +548,54 @@ class RowRanking:
         points, condition = max(options, key=lambda option: option[0])
         return (condition, sum(factors.values()) - points) if points > 0 else None
 
+    def in_play(self) -> list[str]:
+        """The conditions of rows_in_play() on the row R."""
+        limit = self.column("max_assignments_per_month")
+        return [f"({limit} IS NULL OR {limit} <> 0)", *([self.column("trained")] if require_training() else [])]
+
+    def table(self, model) -> str:
+        return self.quote(model._meta.db_table)
+
+    def ruled_out(self) -> list[int]:
+        """The people in play whom a hard rule on someone else's table rules out, in one query:
+        at their own monthly limit in the wanted month (MonthAtLimit), a conflict of interest
+        with the unit, away on the dates, or already asked for the request. Few, whatever the
+        pool: the shortlist leaves them out of its ranking by id and counts the eligible as
+        everyone in play less them. What scoring.eligible() rules out by the same rules."""
+        wish, ops, quote = self.wish, self.connection.ops, self.quote
+        person = quote("resource_id")
+        named = [
+            f"SELECT {person} FROM {self.table(MonthAtLimit)} WHERE {quote('month')} = %s",  # noqa: S608 (names only)
+            f"SELECT {person} FROM {self.table(Conflict)} WHERE {quote('unit_id')} = %s",  # noqa: S608
+        ]
+        params = [ops.adapt_datefield_value(wish.month[0]), wish.unit_id]
+        if wish.dates:
+            starts, ends = quote("starts_on"), quote("ends_on")
+            named.append(f"SELECT {person} FROM {self.table(AwayPeriod)} WHERE {starts} <= %s AND {ends} >= %s")  # noqa: S608
+            params += [ops.adapt_datefield_value(wish.dates[1]), ops.adapt_datefield_value(wish.dates[0])]
+        if wish.request_id is not None:
+            named.append(f"SELECT {person} FROM {self.table(Inquiry)} WHERE {quote('request_id')} = %s")  # noqa: S608
+            params.append(wish.request_id)
+        sql = (
+            f"SELECT {self.column('resource_id')} FROM {self.table(ShortlistRow)} R "  # noqa: S608 (names and placeholders only)
+            f"WHERE {' AND '.join(self.in_play())} AND {self.column('resource_id')} IN ({' UNION '.join(named)})"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [pk for (pk,) in cursor.fetchall()]
+
     def best(self, limit: int, condition: tuple[str, list] | None = None) -> list[tuple[int, float]]:
         """(id, score) of the best `limit` rows in play (rows_in_play) that pass `condition`:
         by score, then the longest since asked (never first), then the id."""
-        where = [f"({self.column('max_assignments_per_month')} IS NULL OR {self.column('max_assignments_per_month')} <> 0)"]
+        where = self.in_play()
         params = []
-        if require_training():
-            where.append(self.column("trained"))
         if condition is not None:
             where.append(condition[0])
             params += condition[1]
         score, score_p = self.score()
         last_asked = self.column("last_asked")
         sql = (
-            f"SELECT {self.column('resource_id')}, {score} AS score FROM {self.quote(ShortlistRow._meta.db_table)} R "  # noqa: S608 (names and placeholders only)
+            f"SELECT {self.column('resource_id')}, {score} AS score FROM {self.table(ShortlistRow)} R "  # noqa: S608 (names and placeholders only)
             f"WHERE {' AND '.join(where)} "
             f"ORDER BY score DESC, {last_asked} IS NOT NULL, {last_asked}, {self.column('resource_id')} LIMIT %s"
         )
@@ -689,19 +702,21 @@ def links_of(resource: ExperienceResource) -> dict[str, set[int]]:
 
 
 def links_of_people(ids: list[int]) -> dict[int, dict[str, set[int]]]:
-    """links_of() for many people in one query of the three link tables' ids, without making a
-    model instance (or a related manager) for each link."""
+    """links_of() for many people in one query of the three link tables' ids, written out: no
+    model instance (or related manager) for each link, and no ORM query built for each table."""
     links = {pk: {name: set() for name in LINKED} for pk in ids}
     if not ids:
         return links
+    quote, listed = connection.ops.quote_name, ", ".join(["%s"] * len(ids))
     parts = []
     for n, name in enumerate(LINKED):
         field = ExperienceResource._meta.get_field(name)
-        column = field.m2m_reverse_name()
-        through = field.remote_field.through.objects.filter(experienceresource_id__in=ids)
-        parts.append(through.annotate(relation=Value(n)).values_list("experienceresource_id", "relation", column).order_by())
-    for resource_id, n, pk in parts[0].union(*parts[1:], all=True):
-        links[resource_id][LINKED[n]].add(pk)
+        table, person, other = quote(field.m2m_db_table()), quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+        parts.append(f"SELECT {person}, {n}, {other} FROM {table} WHERE {person} IN ({listed})")  # noqa: S608 (names only)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [*ids, *ids, *ids])
+        for resource_id, n, pk in cursor.fetchall():
+            links[resource_id][LINKED[n]].add(pk)
     return links
 
 

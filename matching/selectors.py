@@ -23,7 +23,6 @@ from matching.scoring import (
     explain,
     in_play_count,
     links_of_people,
-    ruled_out,
     score_from,
 )
 from registry.enums import ResourceStatus
@@ -89,11 +88,11 @@ def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: W
     weights = MatchingWeights.current()
     if limit <= 0:
         return [], eligible(wish).count()
-    excluded = ruled_out(wish)
+    ranking = RowRanking(wish, weights, connection)
+    excluded = ranking.ruled_out()
     # Everyone in play (a kept count) less those in play whom a hard rule rules out by name.
     total = max(in_play_count(wish) - len(excluded), 0)
     out = set(excluded)
-    ranking = RowRanking(wish, weights, connection)
 
     def best(condition=None) -> list[tuple[int, float]]:
         # Those ruled out by name are left out here from the first `limit + len(out)` rows: a

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
@@ -21,7 +21,7 @@ from assignments.services.lifecycle import _record_last_assignment
 from assignments.signals import assignment_done
 from matching.enums import COMMITTED, InquiryStatus
 from matching.models import Inquiry, MatchingWeights, MonthAtLimit, ShortlistRow
-from matching.scoring import Wish
+from matching.scoring import RowRanking, Wish
 from matching.selectors import ranked, shortlist
 from matching.services import refresh_fairness
 from registry.enums import ResourceStatus
@@ -285,7 +285,6 @@ def test_a_taxonomy_key_beyond_the_mask_is_looked_up_in_the_link_table(db):
 
 
 def test_a_yes_through_the_service_fills_the_month_and_the_shortlist_leaves_the_person_out(db):
-    from matching.scoring import reached_limit
     from matching.services import set_inquiry_status
 
     person = ExperienceResourceFactory(training_completed_on=date(2025, 1, 1), max_assignments_per_month=1)
@@ -299,7 +298,7 @@ def test_a_yes_through_the_service_fills_the_month_and_the_shortlist_leaves_the_
     set_inquiry_status(inquiry, InquiryStatus.YES, actor=None)
 
     assert list(MonthAtLimit.objects.values_list("resource_id", "month")) == [(person.pk, date(2031, 3, 1))]
-    assert list(reached_limit(Wish.of(also_march))) == [person.pk]
+    assert RowRanking(Wish.of(also_march), MatchingWeights.current(), connection).ruled_out() == [person.pk]
     assert [c.resource.pk for c in shortlist(also_march)[0]] == []
     assert [c.resource.pk for c in shortlist(april)[0]] == [person.pk]
 

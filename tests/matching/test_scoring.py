@@ -660,7 +660,7 @@ def test_the_shortlist_runs_the_same_queries_for_one_person_as_for_thirty(reques
 
 
 def ranking_queries(ctx) -> int:
-    return sum(1 for query in ctx.captured_queries if 'FROM "matching_shortlistrow" R WHERE' in query["sql"])
+    return sum(1 for query in ctx.captured_queries if ' AS score FROM "matching_shortlistrow" R ' in query["sql"])
 
 
 @pytest.mark.parametrize("people", [30, 60])
