@@ -67,9 +67,7 @@ class SessionIdleTimeoutMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
-            staff = user.is_staff_role
-            limit = settings.SESSION_IDLE_TIMEOUT_STAFF if staff else settings.SESSION_IDLE_TIMEOUT_OTHERS
-            longest = settings.SESSION_MAX_AGE_STAFF if staff else settings.SESSION_MAX_AGE_OTHERS
+            limit, longest = self.limits(user)
             now = timezone.now().timestamp()
             last = request.session.get(self.KEY)
             # Sessions from before this limit existed start counting now.
@@ -82,11 +80,30 @@ class SessionIdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("Du loggades ut eftersom du inte varit aktiv på ett tag. Logga in igen."))
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            # Writing at most once a minute keeps session writes cheap.
+            # Writing at most once a minute keeps session writes cheap: the time and the session's
+            # (and cookie's) expiry are renewed together; in between the session is not changed, so
+            # it is not saved. (Renewing the expiry on every request changed it every second, and
+            # saved the session, an UPDATE and a commit, on every page.) The limits above are
+            # checked on every request all the same.
             if last is None or now - last > 60:
-                request.session[self.KEY] = now
-            request.session.set_expiry(max(1, int(min(limit.total_seconds(), started + longest.total_seconds() - now))))
+                self.renew(request.session, user, now)
         return self.get_response(request)
+
+    @staticmethod
+    def limits(user) -> tuple:
+        """(the idle limit, the longest life) of the user's session."""
+        if user.is_staff_role:
+            return settings.SESSION_IDLE_TIMEOUT_STAFF, settings.SESSION_MAX_AGE_STAFF
+        return settings.SESSION_IDLE_TIMEOUT_OTHERS, settings.SESSION_MAX_AGE_OTHERS
+
+    @classmethod
+    def renew(cls, session, user, now: float) -> None:
+        """Records activity now: the session then lives the idle limit from now, and never past
+        its longest life (counted from the sign-in). Done at sign-in too (accounts.signals)."""
+        limit, longest = cls.limits(user)
+        started = session.setdefault(SIGNED_IN_AT, now)
+        session[cls.KEY] = now
+        session.set_expiry(max(1, int(min(limit.total_seconds(), started + longest.total_seconds() - now))))
 
 
 class NoStoreWhenSignedInMiddleware:

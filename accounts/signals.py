@@ -5,14 +5,17 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.audit import log_action
-from accounts.middleware import SIGNED_IN_AT
+from accounts.middleware import SIGNED_IN_AT, SessionIdleTimeoutMiddleware
 
 
 @receiver(auth_signals.user_logged_in)
 def _session_started(sender, request, user, **kwargs):
-    # The absolute session lifetime counts from here, whatever the activity afterwards.
+    # The absolute session lifetime counts from here, whatever the activity afterwards; signing
+    # in is activity too, so the first pages after it need not write the session again.
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+        now = timezone.now().timestamp()
+        request.session[SIGNED_IN_AT] = now
+        SessionIdleTimeoutMiddleware.renew(request.session, user, now)
 
 
 @receiver(user_logged_in)

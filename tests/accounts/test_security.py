@@ -4,7 +4,9 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from accounts.middleware import client_ip
 from tests.factories import PASSWORD, UserFactory
@@ -146,3 +148,20 @@ def test_the_clock_starts_at_sign_in(client, coordinator, login):
     before = time.time()
     login(client, coordinator)
     assert client.session["signed_in_at"] >= before - 1
+
+
+def test_a_session_is_written_at_most_once_a_minute_and_its_expiry_renewed_with_it(client, coordinator, login, settings):
+    login(client, coordinator)  # signing in records the activity
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/samordning/").status_code == 200
+    assert not [query for query in ctx.captured_queries if "django_session" in query["sql"] and "UPDATE" in query["sql"]]
+
+    session = client.session
+    session["last_activity"] = time.time() - 61  # over a minute ago
+    session.save()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/samordning/").status_code == 200
+    assert [query for query in ctx.captured_queries if "django_session" in query["sql"] and "UPDATE" in query["sql"]]
+    assert time.time() - client.session["last_activity"] < 5
+    # The expiry renewed with it: the idle limit from now.
+    assert 0 < client.session.get_expiry_age() <= settings.SESSION_IDLE_TIMEOUT_STAFF.total_seconds()

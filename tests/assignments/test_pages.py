@@ -326,7 +326,7 @@ def test_list_query_count(client, login, coordinator, rows):
     for _ in range(rows):
         SessionFactory(assignment=AssignmentFactory(status=AssignmentStatus.SIGNING))
     login(client, coordinator)
-    assert count_queries(client, "/samordning/uppdrag/?status=all") == 11
+    assert count_queries(client, "/samordning/uppdrag/?status=all") == 8
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -338,7 +338,7 @@ def test_list_with_agreements_and_reports_runs_a_fixed_number_of_queries(client,
         CompletionReport.objects.create(assignment=agreement.assignment, status=CompletionStatus.DISPUTED)
     login(client, coordinator)
     # 11: the live agreement is read with the rows (12 when it was read apart, 13 when signatures were fetched).
-    assert count_queries(client, "/samordning/uppdrag/?status=all") == 11
+    assert count_queries(client, "/samordning/uppdrag/?status=all") == 8
     text = client.get("/samordning/uppdrag/?status=all").content.decode()
     assert text.count("v1: 2 av 2") == (rows + 1) // 2 and text.count("v1: 1 av 2") == rows // 2
     assert text.count("Underskriven<br>") == (rows + 1) // 2 and text.count("Väntar på underskrift<br>") == rows // 2
@@ -350,7 +350,7 @@ def test_own_list_query_count(client, login, resource_user, rows):
     for _ in range(rows):
         SessionFactory(assignment=AssignmentFactory(resource=resource_user.experience_resource))
     login(client, resource_user)
-    assert count_queries(client, "/mina-sidor/uppdrag/") == 9
+    assert count_queries(client, "/mina-sidor/uppdrag/") == 6
 
 
 def test_the_list_counts_exactly_up_to_the_bound_and_then_says_more_than(client, login, coordinator, monkeypatch):

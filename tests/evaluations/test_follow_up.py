@@ -206,15 +206,15 @@ def build(times: int) -> None:
 def test_the_follow_up_list_query_count_is_the_same_for_one_and_many_rows(client, login, coordinator):
     login(client, coordinator)
     build(1)
-    assert count_queries(client, URL) == 17
+    assert count_queries(client, URL) == 14
     build(4)
     assert sum(len(items) for items in follow_up_items().values()) == 5 * len(BUILDERS)
-    assert count_queries(client, URL) == 17
+    assert count_queries(client, URL) == 14
 
 
 def test_the_themes_page_query_count_is_the_same_for_one_and_many_rows(client, login, coordinator):
     login(client, coordinator)
     build(1)
-    assert count_queries(client, f"{URL}teman/") == 10
+    assert count_queries(client, f"{URL}teman/") == 7
     build(3)
-    assert count_queries(client, f"{URL}teman/") == 10
+    assert count_queries(client, f"{URL}teman/") == 7

@@ -142,7 +142,7 @@ def test_the_report_list_runs_the_same_queries_at_one_and_many_rows(client, coor
     one = _list_queries(client)
     for version in range(2, 12):
         YearlyReport.objects.create(year=YEAR, version=version, created_by=coordinator, quotes=[], status=ReportStatus.READY)
-    assert _list_queries(client) == one == 9
+    assert _list_queries(client) == one == 6
 
 
 def test_a_refresh_is_skipped_while_another_runs():

@@ -337,7 +337,7 @@ def test_event_list_runs_a_fixed_number_of_queries(client, coordinator, login, r
         response = client.get("/samordning/traffar/")
     assert response.status_code == 200
     assert len(response.context["events"]) == rows
-    assert len(ctx.captured_queries) == 9
+    assert len(ctx.captured_queries) == 6
 
 
 @pytest.mark.parametrize("rows", [1, 25])
@@ -347,4 +347,4 @@ def test_event_page_runs_a_fixed_number_of_queries(client, coordinator, login, e
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(f"/samordning/traffar/{event.pk}/")
     assert response.status_code == 200
-    assert len(ctx.captured_queries) == 13
+    assert len(ctx.captured_queries) == 10

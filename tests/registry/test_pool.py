@@ -97,7 +97,7 @@ def test_pool_list_runs_a_fixed_number_of_queries(client, coordinator, login, ro
         counts.append(len(ctx.captured_queries))
     # 13 for the list, 2 for the spread panel under it (matching); the second time the taxonomies
     # (3), the filter's count and the spread (2) are kept.
-    assert counts == [15, 9]
+    assert counts == [12, 6]
 
 
 def test_the_pages_of_a_filtered_list_keep_the_filter(client, coordinator, login):

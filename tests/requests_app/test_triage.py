@@ -337,7 +337,7 @@ def test_board_runs_a_fixed_number_of_queries(client, login, coordinator, unit, 
         counts.append(len(ctx.captured_queries))
     # The second time the figures at the top, the units' options, the taxonomies (3) and the
     # count of the list are kept.
-    assert counts == [16, 10]
+    assert counts == [13, 7]
 
 
 @pytest.mark.parametrize("who", ["unit_staff", "resource", "finance", "outsider"])
