@@ -88,7 +88,7 @@ def list_rows(assignments) -> str:
                 "unit": a["unit"],
                 "name": f"{a['first_name']} {a['last_name']}".strip(),
                 "status": statuses.get(a["status"], a["status"]),
-                "report": report(a["completion__status"]),
+                "report": report(a["report"]),
                 "sessions": ", ".join(day.isoformat() for day in days.get(a["pk"], ())) or "–",
                 "signatures": "–"
                 if a["agreement_version"] is None
