@@ -13,9 +13,31 @@ from assignments.enums import AssignmentStatus, CompletionStatus
 from assignments.models import CompletionReport
 from assignments.selectors import assignments_for_coordinators, live_agreement
 from config.choices import labels
-from config.rows import rows_html, url_for_id
+from config.rows import linked_ids, rows_html, url_for_id
 from tests.assignments.factories import AssignmentFactory, SessionFactory
 from tests.assignments.factories_documents import signed_agreement
+from tests.factories import ExperienceResourceFactory
+
+
+@pytest.mark.django_db
+def test_linked_ids_are_each_rows_links_of_each_relation_in_one_query(django_assert_num_queries):
+    from registry.models import ExperienceArea, ExperienceResource, Perspective
+
+    perspectives, areas = list(Perspective.objects.order_by("pk")[:3]), list(ExperienceArea.objects.order_by("pk")[:3])
+    one, two, none, other = ExperienceResourceFactory.create_batch(4)
+    one.perspectives.set(perspectives[:2])
+    one.areas.set(areas[2:])
+    two.areas.set(areas)
+    other.perspectives.set(perspectives)  # not asked for
+    with django_assert_num_queries(1):
+        found = linked_ids(ExperienceResource, ["perspectives", "areas"], [one.pk, two.pk, none.pk])
+    assert {row: sorted(items) for row, items in found["perspectives"].items()} == {one.pk: [p.pk for p in perspectives[:2]]}
+    assert {row: sorted(items) for row, items in found["areas"].items()} == {
+        one.pk: [areas[2].pk],
+        two.pk: sorted(a.pk for a in areas),
+    }
+    with django_assert_num_queries(0):
+        assert linked_ids(ExperienceResource, ["perspectives", "areas"], []) == {"perspectives": {}, "areas": {}}
 
 
 def test_url_for_id_is_reverse():
