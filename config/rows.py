@@ -3,7 +3,7 @@
 A list of fifty rows called `{% url %}` fifty times (each a resolver lookup), `date:"j F Y"` a
 hundred times (each parses its format string and looks up a month name), and resolved, localized
 and escaped four to five hundred variables: 3-5 ms of a page. Here the values are worked out
-once (`long_date`, `url_for_id`), and `rows_html` writes each row from a pattern, every value
+once (`long_dates`, `url_for_id`), and `rows_html` writes each row from a pattern, every value
 escaped as the template's autoescape does (`html.escape`, which is what Django's `escape` calls).
 The table around the rows (caption, headers, the row for no rows) stays in the template.
 """
@@ -29,11 +29,22 @@ _STAND_IN = 987654321987654321
 def long_date(value: date | datetime | None) -> str:
     """ "13 december 2026", as `date:"j F Y"` writes it (a datetime in local time, as the
     template does); "" for no date."""
-    if not value:
-        return ""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{value.day} {_month_names(get_language())[value.month]} {value.year}"
+    return long_dates()(value)
+
+
+def long_dates() -> Callable[[date | datetime | None], str]:
+    """`long_date` for the many dates of a page: the language, its month names and the time zone
+    looked up once (each lookup reads the request's context-local state)."""
+    months, zone = _month_names(get_language()), timezone.get_current_timezone()
+
+    def write(value: date | datetime | None) -> str:
+        if not value:
+            return ""
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            value = value.astimezone(zone)  # timezone.localtime
+        return f"{value.day} {months[value.month]} {value.year}"
+
+    return write
 
 
 @functools.cache

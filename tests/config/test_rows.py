@@ -95,3 +95,21 @@ def test_the_list_rows_are_the_markup_the_template_wrote(client, login, coordina
     assert len(assignments) == 5
     assert parse_html(body) == parse_html(TEMPLATE_ROWS.render(Context({"assignments": assignments})))
     assert "&lt;script&gt;&quot;Ö&quot; &amp; &#x27;x&#x27;&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_long_dates_write_what_the_date_filter_writes(language):
+    from datetime import UTC, date, datetime
+
+    from django.utils import translation
+
+    from config.rows import long_date, long_dates
+
+    # 23:30 UTC is already the next day in Stockholm: both must show the local day.
+    values = [datetime(2026, 12, 31, 23, 30, tzinfo=UTC), datetime(2026, 6, 1, 8, 0, tzinfo=UTC), date(2027, 3, 1), None]
+    template = Template('{% for v in values %}{{ v|date:"j F Y" }};{% endfor %}')
+    with translation.override(language):
+        django = template.render(Context({"values": values})).split(";")[:-1]
+        write = long_dates()
+        assert [write(v) for v in values] == [long_date(v) for v in values] == django
+    assert django[0] == ("1 januari 2027" if language == "sv" else "1 January 2027")
