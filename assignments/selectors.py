@@ -1,7 +1,9 @@
 """Reads. Every page that fetches an assignment by id starts from one of these scoped querysets."""
 
+import functools
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from assignments.models import Agreement, Assignment, CompletionReport, Session
@@ -59,13 +61,27 @@ ASSIGNMENT_COUNTS = KeptCounts("assignments.list", unkept={"overdue_signing", "o
 
 def session_days(ids: list[int]) -> dict[int, list[date]]:
     """For a page of the coordinators' list: each assignment's session dates, in the sessions'
-    order. One query, whatever the number of rows."""
+    order. One query of plain SQL (building the ORM's cost more than running it), whatever the
+    number of rows; none for no rows."""
     days: dict[int, list[date]] = {}
-    for assignment_id, day in (
-        Session.objects.filter(assignment_id__in=ids).order_by("date", "starts_at", "pk").values_list("assignment_id", "date")
-    ):
-        days.setdefault(assignment_id, []).append(day)
+    if not ids:
+        return days
+    with connection.cursor() as cursor:
+        cursor.execute(_session_days_sql(len(ids)), [int(pk) for pk in ids])
+        for assignment_id, day in cursor.fetchall():
+            days.setdefault(assignment_id, []).append(day)
     return days
+
+
+@functools.lru_cache(maxsize=8)
+def _session_days_sql(count: int) -> str:
+    quote = connection.ops.quote_name
+    table, marks = quote(Session._meta.db_table), ", ".join(["%s"] * count)
+    # Names from the model, quoted; the ids are parameters. The order is the sessions' own (Meta.ordering, then id).
+    return (
+        f"SELECT {quote('assignment_id')}, {quote('date')} FROM {table} WHERE {quote('assignment_id')} IN ({marks}) "  # noqa: S608
+        f"ORDER BY {quote('date')}, {quote('starts_at')}, {quote('id')}"
+    )
 
 
 def assignments_for_unit_staff(user) -> QuerySet[Assignment]:
