@@ -38,6 +38,8 @@ def test_linked_ids_are_each_rows_links_of_each_relation_in_one_query(django_ass
     }
     with django_assert_num_queries(0):
         assert linked_ids(ExperienceResource, ["perspectives", "areas"], []) == {"perspectives": {}, "areas": {}}
+        with pytest.raises(ValueError):  # the ids go into the SQL as whole numbers, and only as those
+            linked_ids(ExperienceResource, ["areas"], [one.pk, "0) OR (1 = 1"])
 
 
 def test_url_for_id_is_reverse():
