@@ -7,9 +7,12 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Uppdrag och överenskommelser")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from accounts import audit
         from assignments import rules  # noqa: F401 - registers the permissions
         from assignments.documents import receivers  # noqa: F401 - connects the PDF to agreement_signed
+        from assignments.selectors import ASSIGNMENT_COUNTS
         from assignments.services.lifecycle import on_choice_confirmed
         from assignments.signals import assignment_done
         from matching import keep
@@ -20,6 +23,10 @@ class AssignmentsConfig(AppConfig):
         # The person's last assignment is recorded with QuerySet.update(): the shortlist's kept row follows.
         assignment_done.connect(keep.on_assignment_done, dispatch_uid="matching.keep.assignment_done")
         audit.track(self.get_model("AgreementTemplate"))
+        # The kept counts of the coordinators' list: a status or a session date moves a row in or out.
+        for signal in (post_save, post_delete):
+            for model in ("Assignment", "Session"):
+                signal.connect(ASSIGNMENT_COUNTS.forget, sender=self.get_model(model), dispatch_uid=f"assignment-counts-{model}")
         self._plug_in_pages()
 
     def _plug_in_pages(self):

@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments.enums import ACTIVE_STATUSES, AssignmentStatus
 from assignments.models import Agreement, Assignment, CompletionReport, Session
+from config.filtersets import FilterSet
 from config.long_choices import ManyRowsChoiceFilter, QuickSelect
 from requests_app.models import CareUnit
 
 STATUS_CHOICES = [("active", _("Pågående")), ("all", _("Alla")), *AssignmentStatus.choices]
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None, widget=QuickSelect
     )

@@ -81,7 +81,9 @@ SPREAD_SECONDS = 300
 
 def spread_panel(http_request) -> str:
     figures = cache.get_or_set(SPREAD_CACHE_KEY, spread, SPREAD_SECONDS)
-    return render_to_string("matching/panels/spread.html", {"spread": figures}, request=http_request)
+    # Figures and text only: drawn without the request, so without the context processors (the
+    # navigation, the user, the messages) the page's own template has already run once.
+    return render_to_string("matching/panels/spread.html", {"spread": figures})
 
 
 def on_resource_erased(sender, *, resource, **kwargs) -> None:

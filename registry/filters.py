@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SearchFilter
+from config.filtersets import FilterSet
 from config.long_choices import LongSelect, QuickSelect
 from registry.enums import ResourceStatus
 from registry.models import ExperienceResource
@@ -85,7 +86,7 @@ LAST_ASSIGNMENT = [
 ]
 
 
-class PoolFilter(django_filters.FilterSet):
+class PoolFilter(FilterSet):
     """What the pool can be narrowed by: shared by the resource list and the invitations to events."""
 
     perspective = TaxonomyFilter("perspective", field_name="perspectives", method="filter_taxonomy", label=_("Perspektiv"))

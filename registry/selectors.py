@@ -1,10 +1,11 @@
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import BooleanField, QuerySet, Value
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
 from config.kept_counts import KeptCounts
+from config.rows import linked_ids
 from registry.enums import PerspectiveCode, ResourceStatus
 from registry.models import ContributionType, ExperienceArea, ExperienceResource, Perspective
 
@@ -153,17 +154,9 @@ def pool_rows(page: QuerySet[ExperienceResource], labels: dict | None = None) ->
     queries, the names from the kept taxonomies (`labels`, as taxonomy_labels() gives them)."""
     rows = [PoolRow(*values) for values in page.values_list(*POOL_ROW_COLUMNS)]
     statuses = {value: str(label) for value, label in ResourceStatus.choices}
-    ids = [row.pk for row in rows]
     shown = (("perspectives", "perspective", "perspective_text"), ("areas", "area", "area_text"))
-    # Both lists of links in one query: (person, item, which list).
-    parts = []
-    for n, (relation, _taxonomy, _attr) in enumerate(shown):
-        field = ExperienceResource._meta.get_field(relation)
-        links = field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": ids})
-        parts.append(links.annotate(shown=Value(n)).values_list(field.m2m_column_name(), field.m2m_reverse_name(), "shown"))
-    chosen: dict[str, dict[int, list[int]]] = {}
-    for person, item, n in parts[0].union(*parts[1:], all=True):
-        chosen.setdefault(shown[n][0], {}).setdefault(person, []).append(item)
+    # Both lists of links in one query.
+    chosen = linked_ids(ExperienceResource, [relation for relation, _, _ in shown], [row.pk for row in rows])
     labels = labels or taxonomy_labels()
     for relation, taxonomy, _attr in shown:
         linked = {item for items in chosen.get(relation, {}).values() for item in items}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import SearchFilter
+from config.filtersets import FilterSet
 from config.long_choices import ManyRowsChoiceFilter, QuickSelect
 from registry.filters import TaxonomyFilter, offer_taxonomies
 from requests_app.enums import CLOSED_STATUSES, OPEN_STATUSES, WAITING_STATUSES, RequestStatus, WorkKind
@@ -22,7 +23,7 @@ WAITING = [("3", _("Mer än 3 dagar")), ("7", _("Mer än 7 dagar")), ("14", _("M
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BoardFilter(django_filters.FilterSet):
+class BoardFilter(FilterSet):
     q = SearchFilter(method="filter_text", label=_("Sök referens, rubrik eller verksamhet"))
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="filter_status", label=_("Status"), empty_label=_("Alla"), widget=QuickSelect

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from config.kept_counts import KeptCounts
+from config.rows import linked_ids
 from registry.selectors import forget_taxonomies, taxonomy_labels
 from requests_app.enums import OPEN_STATUSES, WAITING_STATUSES, JoinKind, JoinStatus, RequestStatus, WorkKind
 from requests_app.models import UnitJoinRequest, UnitRequest
@@ -55,10 +56,7 @@ def board_rows(page: QuerySet[UnitRequest], taxonomies: dict | None = None) -> l
     with `area_names`: its experience areas in their order and the page's language. Two queries,
     the names from the kept taxonomies (`taxonomies`, as taxonomy_labels() gives them)."""
     rows = [BoardRow(*values) for values in page.values_list(*BOARD_ROW_COLUMNS)]
-    links = UnitRequest.areas.through.objects.filter(unitrequest__in=[row.pk for row in rows])
-    chosen: dict[int, list[int]] = {}
-    for request_id, area_id in links.values_list("unitrequest_id", "experiencearea_id"):
-        chosen.setdefault(request_id, []).append(area_id)
+    chosen = linked_ids(UnitRequest, ["areas"], [row.pk for row in rows])["areas"]
     areas = (taxonomies or taxonomy_labels())["area"]
     if not {pk for items in chosen.values() for pk in items} <= {pk for pk, _ in areas}:
         forget_taxonomies()  # one was added behind Django's back: the kept rows are old

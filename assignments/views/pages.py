@@ -14,6 +14,7 @@ from assignments.filters import AssignmentFilter
 from assignments.forms import CancelForm, DisputeForm, OutcomesForm
 from assignments.models import Assignment
 from assignments.selectors import (
+    ASSIGNMENT_COUNTS,
     assignment_rows_for_coordinators,
     live_agreement,
     own_assignments,
@@ -41,6 +42,13 @@ class AssignmentListView(PermissionRequiredMixin, ListView):
         # Counted and paged as a model queryset (the count then leaves out the rows' joins); the
         # page's slice is read as plain rows in list_rows().
         return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A valid filter's count is kept for the views after it (an unticked box is no choice).
+        if not self.filterset.is_valid():
+            return super().get_paginator(queryset, per_page, **kwargs)
+        chosen = {k: v for k, v in self.filterset.form.cleaned_data.items() if v not in (None, "", False)}
+        return super().get_paginator(queryset, per_page, kept=(ASSIGNMENT_COUNTS, chosen), **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -80,7 +88,7 @@ def list_rows(assignments) -> str:
                 "unit": a["unit"],
                 "name": f"{a['first_name']} {a['last_name']}".strip(),
                 "status": statuses.get(a["status"], a["status"]),
-                "report": report(a["completion__status"]),
+                "report": report(a["report"]),
                 "sessions": ", ".join(day.isoformat() for day in days.get(a["pk"], ())) or "–",
                 "signatures": "–"
                 if a["agreement_version"] is None

@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.audit import log_profile_view
-from config.rows import long_date, rows_html, url_for_id
+from config.rows import long_dates, rows_html, url_for_id
 from registry.enums import TRANSITIONS, ResourceStatus
 from registry.filters import ResourceFilter
 from registry.forms import ApplicationForm, IntakeForm, LeavingForm, NotesForm, StatusChangeForm, TrainingForm
@@ -100,7 +100,7 @@ class ResourceListView(PermissionRequiredMixin, ListView):
         ctx["filter"] = self.filterset
         ctx["panels"] = render_panels(POOL_PAGE, self.request)
         # The rows written here (config.rows), each address and date worked out once.
-        detail = url_for_id("registry:resource_detail")
+        detail, long_date = url_for_id("registry:resource_detail"), long_dates()
         ctx["rows_html"] = rows_html(
             POOL_ROW,
             (

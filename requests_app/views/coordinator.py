@@ -10,7 +10,7 @@ from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from config.bounded_paginator import BoundedPaginator
-from config.rows import long_date, rows_html, url_for_id
+from config.rows import long_dates, rows_html, url_for_id
 from requests_app.enums import (
     NOT_BY_COORDINATOR,
     REASON_REQUIRED,
@@ -82,7 +82,7 @@ class BoardView(PermissionRequiredMixin, ListView):
         # The page's rows as plain values, written here (config.rows): each address, date and
         # wait worked out once, not per row in the template.
         ctx["requests"] = rows = board_rows(ctx["page_obj"].object_list, self.filterset.taxonomies)
-        now, detail = timezone.now(), url_for_id("requests_app:triage_detail")
+        now, detail, long_date = timezone.now(), url_for_id("requests_app:triage_detail"), long_dates()
         ctx["rows_html"] = rows_html(
             BOARD_ROW,
             (

@@ -362,3 +362,35 @@ def test_the_list_counts_exactly_up_to_the_bound_and_then_says_more_than(client,
     assert "<caption>2 uppdrag</caption>" in client.get("/samordning/uppdrag/?status=done").content.decode()
     AssignmentFactory(status=AssignmentStatus.DONE)
     assert "<caption>Fler än 2 uppdrag." in client.get("/samordning/uppdrag/?status=done").content.decode()
+
+
+def test_the_lists_count_is_kept_until_an_assignment_or_a_session_changes(client, login, coordinator, unit_staff, chosen):
+    """Each filter's count is counted once and kept for the views after it (config.kept_counts);
+    a status or a session saved through Django forgets it."""
+    login(client, coordinator)
+    client.get("/samordning/uppdrag/")  # the session's first writes after signing in
+    url = "/samordning/uppdrag/?status=signing"
+    first = count_queries(client, url)
+    assert count_queries(client, url) == first - 1  # the count is kept
+    assert "<caption>0 uppdrag</caption>" in client.get(url).content.decode()
+    to_signing(chosen, unit_staff)  # the status saved: the kept count is forgotten
+    first = count_queries(client, url)
+    text = client.get(url).content.decode()
+    assert "<caption>1 uppdrag</caption>" in text and chosen.reference in text
+    assert count_queries(client, url) == first - 1  # counted again once, then kept
+
+    later = (chosen.sessions.get().date + timedelta(days=30)).isoformat()
+    url = f"/samordning/uppdrag/?status=all&date_from={later}"
+    assert "<caption>0 uppdrag</caption>" in client.get(url).content.decode()
+    SessionFactory(assignment=chosen, date=chosen.sessions.get().date + timedelta(days=40))  # a session added: forgotten
+    assert "<caption>1 uppdrag</caption>" in client.get(url).content.decode()
+
+
+def test_the_overdue_filters_compare_with_the_clock_and_are_counted_on_every_view(client, login, coordinator, chosen):
+    login(client, coordinator)
+    client.get("/samordning/uppdrag/?status=all")  # the session's first writes after signing in
+    for url in ("/samordning/uppdrag/?overdue_signing=on", "/samordning/uppdrag/?overdue_report=on"):
+        assert count_queries(client, url) == count_queries(client, url)
+    # An unticked box is no choice: the plain list's count is kept.
+    url = "/samordning/uppdrag/?status=active"
+    assert count_queries(client, url) == count_queries(client, url) + 1

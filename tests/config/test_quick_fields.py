@@ -18,7 +18,7 @@ class Everything(forms.Form):
     long = forms.ChoiceField(label="Lång", choices=[("1", "Ett"), ("2", "Två")], widget=LongSelect(attrs={"class": "extra"}))
     day = forms.DateField(label="Dag", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     count = forms.IntegerField(label="Antal", required=False, min_value=1)
-    agree = forms.BooleanField(label="Jag håller med", required=False)  # drawn by crispy
+    agree = forms.BooleanField(label="Jag håller med", required=False)
     notes = forms.CharField(label="Anteckning", required=False, widget=forms.Textarea)  # drawn by crispy
 
 
@@ -60,3 +60,17 @@ def test_the_label_and_the_value_are_escaped_and_the_error_is_tied_to_the_contro
     assert 'aria-describedby="id_q_helptext id_q_error"' in html
     assert '<div id="id_q_error" class="invalid-feedback">' in html
     assert 'id="id_q_helptext"' in html
+
+
+def test_the_fields_of_a_filter_form_are_drawn_without_crispy_and_the_rest_by_crispy(monkeypatch):
+    from config import quick_fields
+
+    drawn_by_crispy = []
+    monkeypatch.setattr(quick_fields, "as_crispy_field", lambda field: drawn_by_crispy.append(field.name) or "")
+    form = Everything({"agree": "on"})
+    for name in form.fields:
+        quick_field(form[name])
+    assert drawn_by_crispy == ["notes"]  # a textarea; every other kind here, the checkbox too, is written in Python
+    html = str(quick_field(form["agree"]))
+    assert '<input type="checkbox" name="agree" class="checkboxinput form-check-input" id="id_agree" checked>' in html
+    assert '<label for="id_agree" class="form-check-label">Jag håller med</label>' in html

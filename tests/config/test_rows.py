@@ -13,9 +13,33 @@ from assignments.enums import AssignmentStatus, CompletionStatus
 from assignments.models import CompletionReport
 from assignments.selectors import assignments_for_coordinators, live_agreement
 from config.choices import labels
-from config.rows import rows_html, url_for_id
+from config.rows import linked_ids, rows_html, url_for_id
 from tests.assignments.factories import AssignmentFactory, SessionFactory
 from tests.assignments.factories_documents import signed_agreement
+from tests.factories import ExperienceResourceFactory
+
+
+@pytest.mark.django_db
+def test_linked_ids_are_each_rows_links_of_each_relation_in_one_query(django_assert_num_queries):
+    from registry.models import ExperienceArea, ExperienceResource, Perspective
+
+    perspectives, areas = list(Perspective.objects.order_by("pk")[:3]), list(ExperienceArea.objects.order_by("pk")[:3])
+    one, two, none, other = ExperienceResourceFactory.create_batch(4)
+    one.perspectives.set(perspectives[:2])
+    one.areas.set(areas[2:])
+    two.areas.set(areas)
+    other.perspectives.set(perspectives)  # not asked for
+    with django_assert_num_queries(1):
+        found = linked_ids(ExperienceResource, ["perspectives", "areas"], [one.pk, two.pk, none.pk])
+    assert {row: sorted(items) for row, items in found["perspectives"].items()} == {one.pk: [p.pk for p in perspectives[:2]]}
+    assert {row: sorted(items) for row, items in found["areas"].items()} == {
+        one.pk: [areas[2].pk],
+        two.pk: sorted(a.pk for a in areas),
+    }
+    with django_assert_num_queries(0):
+        assert linked_ids(ExperienceResource, ["perspectives", "areas"], []) == {"perspectives": {}, "areas": {}}
+        with pytest.raises(ValueError):  # the ids go into the SQL as whole numbers, and only as those
+            linked_ids(ExperienceResource, ["areas"], [one.pk, "0) OR (1 = 1"])
 
 
 def test_url_for_id_is_reverse():
@@ -73,3 +97,21 @@ def test_the_list_rows_are_the_markup_the_template_wrote(client, login, coordina
     assert len(assignments) == 5
     assert parse_html(body) == parse_html(TEMPLATE_ROWS.render(Context({"assignments": assignments})))
     assert "&lt;script&gt;&quot;Ö&quot; &amp; &#x27;x&#x27;&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_long_dates_write_what_the_date_filter_writes(language):
+    from datetime import UTC, date, datetime
+
+    from django.utils import translation
+
+    from config.rows import long_date, long_dates
+
+    # 23:30 UTC is already the next day in Stockholm: both must show the local day.
+    values = [datetime(2026, 12, 31, 23, 30, tzinfo=UTC), datetime(2026, 6, 1, 8, 0, tzinfo=UTC), date(2027, 3, 1), None]
+    template = Template('{% for v in values %}{{ v|date:"j F Y" }};{% endfor %}')
+    with translation.override(language):
+        django = template.render(Context({"values": values})).split(";")[:-1]
+        write = long_dates()
+        assert [write(v) for v in values] == [long_date(v) for v in values] == django
+    assert django[0] == ("1 januari 2027" if language == "sv" else "1 January 2027")

@@ -292,6 +292,18 @@ def test_the_spread_without_any_inquiries(client, login, coordinator):
     assert "3 av 3" in page
 
 
+def test_the_spread_is_in_the_language_of_the_page(client, login, coordinator, settings):
+    for _ in range(3):
+        active_resource()
+    login(client, coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get("/samordning/resurser/").content.decode()
+
+    assert "How assignments are spread, last 12 months" in page
+    assert "Hur uppdragen sprids" not in page
+
+
 def test_the_busiest_tenth_is_counted_in_people_even_when_counts_tie(db):
     people = [active_resource() for _ in range(20)]  # a tenth is 2 people
     for person in people[:3]:
