@@ -123,7 +123,7 @@ def test_the_page_runs_the_same_queries_at_one_and_many_rows(client, coordinator
     figures.refresh()  # a new refresh: the cached pages are not used
     assert _count_queries(client) == one == 19
     assert _count_queries(client, unit=unit.pk) == one_unit
-    assert _count_queries(client, organisation=unit.organisation) == one_organisation == 22
+    assert _count_queries(client, organisation=unit.organisation) == one_organisation == 19
 
 
 def test_a_second_view_is_served_from_the_cache_until_the_figures_are_counted_again(client, coordinator, login):
