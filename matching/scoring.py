@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.rows import linked_ids
 from matching.enums import COMMITTED
 from matching.keep import IN_PLAY, MASK_BITS, NEWEST
 from matching.models import Conflict, FairnessCount, Inquiry, MatchingWeights, MonthAtLimit, ShortlistRow
@@ -355,26 +355,15 @@ def with_fairness_facts(qs: QuerySet, wish: Wish) -> QuerySet:
     )
 
 
-def with_live_facts(qs: QuerySet, wish: Wish) -> QuerySet:
-    """The fairness facts of with_fairness_facts(), counted from every inquiry of the people:
-    for a page of people, where that is a few hundred rows and simpler to plan."""
-    year_ago = wish.now - timedelta(days=365)
-    return qs.annotate(
-        last_asked=Max("inquiries__sent_at"), asked_12m=Count("inquiries", filter=Q(inquiries__sent_at__gte=year_ago))
-    )
-
-
-def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights, *, few: bool = False) -> QuerySet:
-    """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100).
-
-    With few=True (a page of people by id) the facts are counted from every inquiry of theirs."""
+def annotate_components(qs: QuerySet, wish: Wish, weights: MatchingWeights) -> QuerySet:
+    """Adds c_<criterion> (0-1) for every criterion, the fairness facts, and `score` (0-100)."""
     through_areas = ExperienceResource.areas.through.objects
     through_persp = ExperienceResource.perspectives.through.objects
     through_kinds = ExperienceResource.contribution_types.through.objects
     # EXISTS, not IN: PostgreSQL hashes it when ranking the whole pool and looks it up by index
     # when the values are wanted for a page of people.
     mine = Q(experienceresource_id=OuterRef("pk"))
-    qs = (with_live_facts if few else with_fairness_facts)(qs, wish)
+    qs = with_fairness_facts(qs, wish)
     return _annotate(
         qs,
         wish,
@@ -613,11 +602,11 @@ def _annotate(
     perspective,
     kind,
     frequency: list,
-    components: bool = True,
 ) -> QuerySet:
-    """The criteria (c_<name>, unless components=False) and the score, given the conditions that
-    differ between people and kept rows: one per wished area, any wished perspective, any fitting
-    way of contributing, and for each of FREQUENCY_STEPS "asked at most n times in the last year"."""
+    """The criteria (c_<name>) and the score, given the conditions on the live tables: one per
+    wished area, any wished perspective, any fitting way of contributing, and for each of
+    FREQUENCY_STEPS "asked at most n times in the last year" (RowRanking writes the same for the
+    kept rows)."""
     qs = qs.annotate(muni_at=StrIndex(Value(wish.location), _Lower("municipality")))
     c = {}
     if wish.area_ids:
@@ -660,11 +649,8 @@ def _annotate(
         output_field=FloatField(),
     )
     factors = score_factors(wish, weights)
-    if components:
-        qs = qs.annotate(**{f"c_{name}": PerPerson(expr, output_field=FloatField()) for name, expr in c.items()})
-        terms = [F(f"c_{name}") * FloatValue(factor) for name, factor in factors.items() if factor]
-    else:  # the score alone: each criterion built into it once, not resolved as its own column first
-        terms = [c[name] * FloatValue(factor) for name, factor in factors.items() if factor]
+    qs = qs.annotate(**{f"c_{name}": PerPerson(expr, output_field=FloatField()) for name, expr in c.items()})
+    terms = [F(f"c_{name}") * FloatValue(factor) for name, factor in factors.items() if factor]
     score = sum(terms[1:], terms[0]) if terms else FloatValue(0.0)
     # Float sums of equal scores can differ in the last bit: rounded to millionths, true ties
     # stay tied, so fairness (then the id) decides between them. FLOOR(x + 0.5), not ROUND:
@@ -702,21 +688,10 @@ def links_of(resource: ExperienceResource) -> dict[str, set[int]]:
 
 
 def links_of_people(ids: list[int]) -> dict[int, dict[str, set[int]]]:
-    """links_of() for many people in one query of the three link tables' ids, written out: no
-    model instance (or related manager) for each link, and no ORM query built for each table."""
-    links = {pk: {name: set() for name in LINKED} for pk in ids}
-    if not ids:
-        return links
-    quote, listed = connection.ops.quote_name, ", ".join(["%s"] * len(ids))
-    parts = []
-    for n, name in enumerate(LINKED):
-        field = ExperienceResource._meta.get_field(name)
-        table, person, other = quote(field.m2m_db_table()), quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
-        parts.append(f"SELECT {person}, {n}, {other} FROM {table} WHERE {person} IN ({listed})")  # noqa: S608 (names only)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), [*ids, *ids, *ids])
-        for resource_id, n, pk in cursor.fetchall():
-            links[resource_id][LINKED[n]].add(pk)
+    """links_of() for many people in one query of the three link tables' ids (config.rows.linked_ids):
+    no model instance (or related manager) for each link."""
+    found = linked_ids(ExperienceResource, LINKED, ids)
+    links = {pk: {name: set(found[name].get(pk, ())) for name in LINKED} for pk in ids}
     return links
 
 

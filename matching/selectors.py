@@ -61,16 +61,11 @@ class Candidate:
         return round(self.score)
 
 
-def ranked(wish: Wish, weights: MatchingWeights, *, components: bool = True) -> QuerySet:
-    """Eligible people, best first, as one query of ids, values and score.
-
-    With components=False only the ids, the score and the fairness facts are selected: the
-    database then works out each criterion once per person (inside the score) instead of twice.
-    """
+def ranked(wish: Wish, weights: MatchingWeights) -> QuerySet:
+    """Eligible people, best first, as one query of ids, values and score, from the live tables:
+    what the shortlist's ranking of the kept rows must agree with (the property tests)."""
     qs = annotate_components(eligible(wish), wish, weights)
-    fields = ["pk", "score", "last_asked", "asked_12m"]
-    if components:
-        fields += [f"c_{name}" for name in CRITERIA]
+    fields = ["pk", "score", "last_asked", "asked_12m", *(f"c_{name}" for name in CRITERIA)]
     return qs.order_by(F("score").desc(), F("last_asked").asc(nulls_first=True), "pk").values(*fields)
 
 
