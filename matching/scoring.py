@@ -537,6 +537,43 @@ class RowRanking:
         points, condition = max(options, key=lambda option: option[0])
         return (condition, sum(factors.values()) - points) if points > 0 else None
 
+    def ceiling(self) -> tuple[str, list]:
+        """A cheap upper bound of each row's score: the criteria a bit mask or a flag of the row
+        answers counted as the score counts them (a key beyond the mask as a hit), every other
+        criterion as a full hit. A row whose bound is below the last of some `limit` rows' scores
+        cannot be among the best `limit`, so its score need not be computed (selectors.shortlist)."""
+        wish, factors = self.wish, self.factors
+        fixed, parts, params = 0.0, [], []
+
+        def when(condition: tuple[str, list], points: float) -> None:
+            number, number_p = self.number(points)
+            parts.append(f"CASE WHEN {condition[0]} THEN {number} ELSE CAST(0 AS DOUBLE PRECISION) END")
+            params.extend([*condition[1], *number_p])
+
+        # Each wished area is its share of the areas' points; a perspective and a way of
+        # contributing are a hit of any of the wished ones.
+        groups = [("areas", (pk,), factors["areas"] / len(wish.area_ids)) for pk in wish.area_ids]
+        groups += [("perspectives", tuple(wish.perspective_ids), factors["perspective"])]
+        groups += [("contributions", tuple(wish.contribution_ids), factors["kind"])]
+        for mask, pks, points in groups:
+            if not pks or not points:
+                continue
+            if all(0 <= pk < MASK_BITS for pk in pks):
+                when((f"({self.column(mask)} & %s) > 0", [sum(1 << pk for pk in pks)]), points)
+            else:
+                fixed += points  # beyond the mask: looked up in the link table by the score
+        can_on_site, can_digital = self.column("can_on_site"), self.column("can_digital")
+        if factors["place"]:
+            if wish.format == Format.DIGITAL:
+                when((can_digital, []), factors["place"])
+            elif wish.format == Format.BOTH:
+                when((f"({can_on_site} OR {can_digital})", []), factors["place"])
+            else:
+                when((can_on_site, []), factors["place"])
+        fixed += sum(factors[name] for name in ("language", "age", "recency", "frequency"))
+        number, number_p = self.number(fixed)
+        return " + ".join([number, *parts]), [*number_p, *params]
+
     def in_play(self) -> list[str]:
         """The conditions of rows_in_play() on the row R."""
         limit = self.column("max_assignments_per_month")

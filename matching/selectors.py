@@ -101,7 +101,12 @@ def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: W
         # scores more than anyone failing it can, these are the best of everyone.
         condition, ceiling = narrow
         order = best(condition)
-        if len(order) < limit or order[-1][1] <= ceiling + NARROWING_MARGIN:
+        if len(order) == limit and order[-1][1] <= ceiling + NARROWING_MARGIN:
+            # Someone failing it could still be among the best: only those whose cheap upper
+            # bound reaches the last of these are scored (those here all do).
+            bound, bound_p = ranking.ceiling()
+            order = best((f"({bound}) >= %s", [*bound_p, order[-1][1] - NARROWING_MARGIN]))
+        elif len(order) < limit:
             order = None
     if order is None:
         order = best()

@@ -26,7 +26,16 @@ from hypothesis import strategies as st
 from matching import keep
 from matching.enums import InquiryStatus
 from matching.models import Conflict, Inquiry, MatchingWeights
-from matching.scoring import CRITERIA, KIND_CONTRIBUTIONS, Wish, frequency_value, recency_value, score_from
+from matching.scoring import (
+    CRITERIA,
+    KIND_CONTRIBUTIONS,
+    RowRanking,
+    Wish,
+    frequency_value,
+    recency_value,
+    score_factors,
+    score_from,
+)
 from matching.selectors import ranked, shortlist
 from registry.enums import ResourceStatus
 from registry.models import AwayPeriod, ContributionType, ExperienceArea, ExperienceResource, Perspective
@@ -530,6 +539,37 @@ def test_a_short_list_is_the_head_of_the_whole_ranking(db, scenario, limit):
 
         assert [candidate.resource.pk for candidate in candidates] == whole[:limit]
         assert total == len(whole)
+
+
+@PROPERTY
+@given(scenario=score_scenario_st)
+def test_the_cheap_ceiling_is_never_below_a_score(db, scenario):
+    """RowRanking.ceiling() lets the shortlist skip scoring those whose bound is below the last
+    of the best so far: it must be at least each person's real score, and it is exactly the
+    score's points for what the masks and flags answer (the rest counted as full)."""
+    with world_of(scenario) as (_world, wish):
+        weights = MatchingWeights.current()
+        ranking = RowRanking(wish, weights, connection)
+        score, score_p = ranking.score()
+        bound, bound_p = ranking.ceiling()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT R.resource_id, {score}, {bound} FROM matching_shortlistrow R",  # noqa: S608 (test SQL)
+                [*score_p, *bound_p],
+            )
+            rows = cursor.fetchall()
+        factors = score_factors(wish, weights)
+        for _pk, real, ceiling in rows:
+            assert ceiling >= real - 1e-6
+            assert ceiling <= sum(factors.values()) + 1e-6
+        # For those on the list, exactly: areas, perspective and kind as scored, place as full
+        # when they have any points for it, the rest as full.
+        ceilings = {pk: ceiling for pk, _real, ceiling in rows}
+        for row in ranked(wish, weights):
+            expected = sum(factors[name] * row[f"c_{name}"] for name in ("areas", "perspective", "kind"))
+            expected += factors["place"] * (row["c_place"] > 0)
+            expected += sum(factors[name] for name in ("language", "age", "recency", "frequency"))
+            assert ceilings[row["pk"]] == pytest.approx(expected, abs=1e-6)
 
 
 # --- fairness --------------------------------------------------------------------------------
