@@ -55,11 +55,22 @@ class AssignmentFilter(FilterSet):
             return qs.filter(status=value)
         return qs
 
+    # "From" and "to" together ask for an occasion between them: one EXISTS of a session in the
+    # range. Two (one on or after "from", another on or before "to") also let through an
+    # assignment with occasions only before and after the range.
     def filter_from(self, qs, name, value):
-        return qs.filter(Exists(Session.objects.filter(assignment=OuterRef("pk"), date__gte=value)))
+        return self._with_sessions(qs, date__gte=value)
 
     def filter_to(self, qs, name, value):
-        return qs.filter(Exists(Session.objects.filter(assignment=OuterRef("pk"), date__lte=value)))
+        if self.form.cleaned_data.get("date_from"):
+            return qs  # in filter_from's range
+        return self._with_sessions(qs, date__lte=value)
+
+    def _with_sessions(self, qs, **bounds):
+        until = self.form.cleaned_data.get("date_to")
+        if until and "date__gte" in bounds:
+            bounds["date__lte"] = until
+        return qs.filter(Exists(Session.objects.filter(assignment=OuterRef("pk"), **bounds)))
 
     def filter_overdue_signing(self, qs, name, value):
         if not value:

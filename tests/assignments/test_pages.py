@@ -302,6 +302,27 @@ def test_list_filters(client, login, coordinator, chosen, theirs, settings):
     assert chosen.reference in text
 
 
+def test_list_date_range_asks_for_an_occasion_inside_it(client, login, coordinator, chosen, theirs):
+    """"Från och med" and "till och med" together: an occasion between them, not one on or
+    after the first and another on or before the second."""
+    day = timezone.localdate() + timedelta(days=30)
+    for assignment in (chosen, theirs):
+        assignment.sessions.all().delete()
+    SessionFactory(assignment=chosen, date=day - timedelta(days=10))
+    SessionFactory(assignment=chosen, date=day + timedelta(days=10))
+    SessionFactory(assignment=theirs, date=day)
+    login(client, coordinator)
+    url = "/samordning/uppdrag/?status=all&date_from={}&date_to={}"
+    text = client.get(url.format(day - timedelta(days=1), day + timedelta(days=1))).content.decode()
+    assert theirs.reference in text and chosen.reference not in text
+    text = client.get(url.format(day - timedelta(days=10), day - timedelta(days=10))).content.decode()
+    assert chosen.reference in text and theirs.reference not in text
+    text = client.get(url.format(day + timedelta(days=10), "")).content.decode()  # from alone
+    assert chosen.reference in text and theirs.reference not in text
+    text = client.get(url.format("", day - timedelta(days=5))).content.decode()  # to alone
+    assert chosen.reference in text and theirs.reference not in text
+
+
 def test_list_filter_overdue_report(client, login, coordinator, unit_staff, resource_user, chosen, theirs, settings):
     settings.COMPLETION_OVERDUE_DAYS = 5
     to_signed(chosen, unit_staff, resource_user, coordinator)
