@@ -74,10 +74,10 @@ def shortlist(unit_request: UnitRequest, *, limit: int = SHORTLIST_PAGE, wish: W
 
     One query reads the few people in play whom the hard rules rule out by name (away, asked,
     conflict, at their monthly limit); the count of everyone in play is kept (keep.IN_PLAY);
-    one query ranks the kept rows (scoring.RowRanking; one more when the narrowed ranking below
-    cannot be used); two read the page's people and their links, from which every criterion's
-    value, the score and the words are computed in Python: the same queries whatever the size of
-    the pool.
+    one query ranks the kept rows (scoring.RowRanking; one more, of those whose ceiling reaches
+    the narrowed best, when the narrowed ranking below cannot decide); two read the page's
+    people and their links, from which every criterion's value, the score and the words are
+    computed in Python: the same queries whatever the size of the pool.
     """
     wish = wish or Wish.of(unit_request)
     weights = MatchingWeights.current()
