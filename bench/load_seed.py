@@ -310,6 +310,41 @@ def build_fees(rng, units) -> None:
         create_batch(period_start=date(year, month, 1), period_end=end, actor=None)
 
 
+def top_up_answer_links(rng, wanted: int) -> None:
+    """A later run finds the links an earlier one answered used up: before each run the requests
+    under matching ask more people (without an account, not yet asked for that request) until
+    `wanted` answer links are waiting again, so every run's answer-link users have links."""
+    from django.db.models import Exists, OuterRef
+
+    from matching.enums import InquiryStatus
+    from matching.models import Inquiry
+    from matching.services import default_deadline, send_inquiries
+    from registry.models import ExperienceResource
+    from requests_app.models import UnitRequest
+
+    waiting = Inquiry.objects.filter(status=InquiryStatus.SENT, resource__user__isnull=True).count()
+    requests = list(UnitRequest.objects.filter(status="matching", responsible__isnull=False).order_by("pk"))
+    missing = wanted - waiting
+    if missing <= 0 or not requests:
+        return
+    per_request = -(-missing // len(requests))
+    sent = 0
+    for req in requests:
+        asked = Inquiry.objects.filter(request=req, resource=OuterRef("pk"))
+        free = list(
+            ExperienceResource.objects.filter(status="active", user__isnull=True)
+            .exclude(Exists(asked))
+            .values_list("pk", flat=True)
+        )
+        chosen = ExperienceResource.objects.filter(pk__in=rng.sample(free, min(per_request, len(free), missing - sent)))
+        if chosen:
+            deadline = default_deadline(req)
+            sent += len(send_inquiries(req, list(chosen), deadline=deadline, actor=req.responsible, hand_reason="Lasttest."))
+        if sent >= missing:
+            break
+    print(f"Answer links topped up: {sent} more inquiries sent ({waiting + sent:,} waiting).", flush=True)
+
+
 def fixtures() -> dict:
     """What the Locust users need, read back from the database (so a rerun needs no rebuild)."""
     from accounts.models import User
@@ -388,6 +423,7 @@ def main() -> int:
         build(args)
     else:
         print(f"The load data is already in {config['NAME']} (--rebuild starts over).")
+        top_up_answer_links(random.Random(args.seed), args.inquiries)
     count_statistics()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
