@@ -218,7 +218,7 @@ def build_requests(rng, units, areas, perspectives) -> None:
         send_inquiries(req, people, deadline=default_deadline(req), actor=coordinator, hand_reason="Lasttest.")
 
 
-def build_signing(rng, units, count: int) -> None:
+def build_signing(rng, units, count: int, *, first: int = 0) -> None:
     """Agreements out for signing: the person (with an account) said yes and was chosen."""
     from accounts.models import User
     from assignments.models import Assignment
@@ -232,7 +232,7 @@ def build_signing(rng, units, count: int) -> None:
     coordinator = User.objects.filter(email__startswith="load-coordinator-").order_by("pk").first()
     people = list(ExperienceResource.objects.filter(user__isnull=False).order_by("pk"))
     areas, perspectives = list(ExperienceArea.objects.all()), list(Perspective.objects.all())
-    for i in range(count):
+    for i in range(first, first + count):
         unit = units[i % len(units)]
         staff = unit.staff.get()
         person = people[i % len(people)]
@@ -310,39 +310,49 @@ def build_fees(rng, units) -> None:
         create_batch(period_start=date(year, month, 1), period_end=end, actor=None)
 
 
-def top_up_answer_links(rng, wanted: int) -> None:
-    """A later run finds the links an earlier one answered used up: before each run the requests
-    under matching ask more people (without an account, not yet asked for that request) until
-    `wanted` answer links are waiting again, so every run's answer-link users have links."""
+def top_up(rng, args: argparse.Namespace) -> None:
+    """A later run finds what an earlier one answered and signed used up. Before each run on
+    existing data, the requests under matching ask more people who were not yet asked for them
+    until --inquiries wait for an answer by link (people without an account; a 10-minute run
+    answers about 1,900) and a third as many on the own page of people with one. Agreements are
+    sent for signing until --signing wait with no signature yet. So every run's journeys have
+    the same work to do."""
     from django.db.models import Exists, OuterRef
 
+    from assignments.models import Assignment, Signature
     from matching.enums import InquiryStatus
     from matching.models import Inquiry
     from matching.services import default_deadline, send_inquiries
     from registry.models import ExperienceResource
-    from requests_app.models import UnitRequest
+    from requests_app.models import CareUnit, UnitRequest
 
-    waiting = Inquiry.objects.filter(status=InquiryStatus.SENT, resource__user__isnull=True).count()
     requests = list(UnitRequest.objects.filter(status="matching", responsible__isnull=False).order_by("pk"))
-    missing = wanted - waiting
-    if missing <= 0 or not requests:
-        return
-    per_request = -(-missing // len(requests))
-    sent = 0
-    for req in requests:
-        asked = Inquiry.objects.filter(request=req, resource=OuterRef("pk"))
-        free = list(
-            ExperienceResource.objects.filter(status="active", user__isnull=True)
-            .exclude(Exists(asked))
-            .values_list("pk", flat=True)
-        )
-        chosen = ExperienceResource.objects.filter(pk__in=rng.sample(free, min(per_request, len(free), missing - sent)))
-        if chosen:
-            deadline = default_deadline(req)
-            sent += len(send_inquiries(req, list(chosen), deadline=deadline, actor=req.responsible, hand_reason="Lasttest."))
-        if sent >= missing:
-            break
-    print(f"Answer links topped up: {sent} more inquiries sent ({waiting + sent:,} waiting).", flush=True)
+    for with_account, wanted in ((False, args.inquiries), (True, args.inquiries // 3)):
+        waiting = Inquiry.objects.filter(status=InquiryStatus.SENT, resource__user__isnull=not with_account).count()
+        missing, sent = wanted - waiting, 0
+        for req in requests if missing > 0 else []:
+            asked = Inquiry.objects.filter(request=req, resource=OuterRef("pk"))
+            free = list(
+                ExperienceResource.objects.filter(status="active", user__isnull=not with_account)
+                .exclude(Exists(asked))
+                .values_list("pk", flat=True)
+            )
+            share = min(-(-missing // len(requests)), len(free), missing - sent)
+            chosen = list(ExperienceResource.objects.filter(pk__in=rng.sample(free, share)))
+            if chosen:
+                deadline = default_deadline(req)
+                sent += len(send_inquiries(req, chosen, deadline=deadline, actor=req.responsible, hand_reason="Lasttest."))
+            if sent >= missing:
+                break
+        if sent:
+            kind = "on their own page" if with_account else "by link"
+            print(f"Topped up: {sent} more inquiries to answer {kind} ({waiting + sent:,} waiting).", flush=True)
+    signed = Signature.objects.filter(agreement__assignment=OuterRef("pk"))
+    to_sign = Assignment.objects.filter(status="signing").exclude(Exists(signed)).count()
+    if to_sign < args.signing:
+        units = list(CareUnit.objects.filter(name__startswith="Lastenhet").order_by("pk"))
+        build_signing(rng, units, args.signing - to_sign, first=Assignment.objects.count())
+        print(f"Topped up: {args.signing - to_sign} more agreements to sign ({args.signing} waiting).", flush=True)
 
 
 def fixtures() -> dict:
@@ -423,7 +433,7 @@ def main() -> int:
         build(args)
     else:
         print(f"The load data is already in {config['NAME']} (--rebuild starts over).")
-        top_up_answer_links(random.Random(args.seed), args.inquiries)
+        top_up(random.Random(args.seed), args)
     count_statistics()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
