@@ -472,6 +472,14 @@ def measure(args: argparse.Namespace) -> bool:
         cursor.execute("ANALYZE")
         cursor.execute("SHOW jit")
         jit = cursor.fetchone()[0]
+    from matching import keep
+
+    # The shortlist ranks the kept rows (matching_shortlistrow), which the build's bulk inserts
+    # bypass: made here from the live tables, as `manage.py keep_shortlist_rows` does after a load.
+    if not keep.complete():
+        started = time.perf_counter()
+        kept = keep.rebuild()
+        print(f"Kept the shortlist's rows for {kept:,} people in {time.perf_counter() - started:.0f} s.")
     request = UnitRequest.objects.get(title=TARGET_TITLE)
     active = ExperienceResource.objects.filter(status="active").count()
     print(f"\nPostgreSQL {connection.pg_version // 10000} (jit {jit}), {active:,} active people; request {request.reference}")
@@ -507,7 +515,11 @@ def measure(args: argparse.Namespace) -> bool:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
                 print("\n".join(row[0] for row in cursor.fetchall()))
 
-    ok = median < TARGET_MS and not disagree
+    # A ranking of nobody is no measurement: the pool must give a full page.
+    ranked_enough = eligible >= 25 and len(candidates) == 25
+    if not ranked_enough:
+        print(f"\nFAIL: only {eligible:,} eligible and {len(candidates)} on the page; the benchmark ranks 25 of thousands")
+    ok = median < TARGET_MS and not disagree and ranked_enough
     print(f"\n{'PASS' if ok else 'FAIL'}: median {median:.1f} ms, requirement < {TARGET_MS:.0f} ms")
     return ok
 
