@@ -458,6 +458,18 @@ def reference_ms(connection) -> float:
     return statistics.median(times)
 
 
+def keep_rows() -> None:
+    """The shortlist ranks the kept rows (matching_shortlistrow), which the build's bulk inserts
+    bypass: made from the live tables when missing, as `manage.py keep_shortlist_rows` does
+    after a load."""
+    from matching import keep
+
+    if not keep.complete():
+        started = time.perf_counter()
+        kept = keep.rebuild()
+        print(f"Kept the shortlist's rows for {kept:,} people in {time.perf_counter() - started:.0f} s.")
+
+
 def measure(args: argparse.Namespace) -> bool:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -472,14 +484,7 @@ def measure(args: argparse.Namespace) -> bool:
         cursor.execute("ANALYZE")
         cursor.execute("SHOW jit")
         jit = cursor.fetchone()[0]
-    from matching import keep
-
-    # The shortlist ranks the kept rows (matching_shortlistrow), which the build's bulk inserts
-    # bypass: made here from the live tables, as `manage.py keep_shortlist_rows` does after a load.
-    if not keep.complete():
-        started = time.perf_counter()
-        kept = keep.rebuild()
-        print(f"Kept the shortlist's rows for {kept:,} people in {time.perf_counter() - started:.0f} s.")
+    keep_rows()
     request = UnitRequest.objects.get(title=TARGET_TITLE)
     active = ExperienceResource.objects.filter(status="active").count()
     print(f"\nPostgreSQL {connection.pg_version // 10000} (jit {jit}), {active:,} active people; request {request.reference}")
