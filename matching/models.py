@@ -194,7 +194,7 @@ class MonthAtLimit(models.Model):
     """Kept: a month in which a person in the pool has reached their own limit of assignments
     per month (a limit of one or more): as many yes-answers and choices (COMMITTED) as the limit,
     counted for the month the request starts in, or for a request without a start the month the
-    inquiry was sent (scoring.over_monthly_limit says the same from the live tables).
+    inquiry was sent (scoring._limit_reached says the same from the live tables).
 
     The shortlist reads the wanted month's few rows instead of grouping that month's committed
     inquiries by person. Kept by matching.keep on every save of the person (their limit, or

@@ -180,22 +180,21 @@ def require_training() -> bool:
 # --- hard rules --------------------------------------------------------------------------
 
 
-def over_monthly_limit(wish: Wish) -> QuerySet:
-    """People whose own limit for the wanted month is already reached (yes-answers count)."""
-    return ExperienceResource.objects.filter(_limit_reached(wish)).values("pk")
-
-
 def _limit_reached(wish: Wish) -> Q:
-    """The condition of over_monthly_limit(), found from the month's few committed inquiries
-    (a limit of 0 is reached without any) instead of counting every person's inquiries."""
+    """People whose own limit for the wanted month is already reached (yes-answers and choices
+    count), found from the month's few committed inquiries (a limit of 0 is reached without
+    any) instead of counting every person's inquiries."""
     return Q(max_assignments_per_month=0) | Q(pk__in=_reached(wish))
 
 
-def _reached(wish: Wish) -> QuerySet:
+def _reached(wish: Wish, among: list[int] | None = None) -> QuerySet:
     first, last = wish.month
     in_month = Q(request__starts_on__range=(first, last)) | Q(request__starts_on__isnull=True, sent_at__date__range=(first, last))
+    inquiries = Inquiry.objects.filter(Q(status__in=COMMITTED) & in_month)
+    if among is not None:  # only these people's: not the month's whole count, grouped, then picked from
+        inquiries = inquiries.filter(resource_id__in=among)
     return (
-        Inquiry.objects.filter(Q(status__in=COMMITTED) & in_month)
+        inquiries
         .values("resource_id", "resource__max_assignments_per_month")
         .annotate(committed=Count("pk"))
         .filter(committed__gte=F("resource__max_assignments_per_month"))
@@ -252,7 +251,8 @@ def broken_rules(people: list[ExperienceResource], wish: Wish) -> dict[int, list
             )
         )
     conflicts = set(Conflict.objects.filter(resource_id__in=ids, unit_id=wish.unit_id).values_list("resource_id", flat=True))
-    at_limit = set(over_monthly_limit(wish).filter(pk__in=ids).values_list("pk", flat=True))
+    at_limit = {person.pk for person in people if person.max_assignments_per_month == 0}
+    at_limit |= set(_reached(wish, among=ids))
     result = {}
     for person in people:
         broken = []

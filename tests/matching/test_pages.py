@@ -220,6 +220,14 @@ def test_the_hand_search_says_which_rules_each_found_person_breaks(client, login
     ConflictFactory(resource=active_resource(first_name="Vera", last_name="Sökbar"))  # another unit
     active_resource(first_name="Dan", last_name="Sökbar", max_assignments_per_month=0)
     active_resource(first_name="Eli", last_name="Sökbar", status=ResourceStatus.PAUSED, training_completed_on=None)
+    # Their own limit counts the yes-answers for requests starting the same month.
+    same_month = request_at(RequestStatus.MATCHING, title="Samma månad")
+    UnitRequest.objects.filter(pk=same_month.pk).update(starts_on=day, ends_on=None)
+    full = active_resource(first_name="Fia", last_name="Sökbar", max_assignments_per_month=1)
+    room = active_resource(first_name="Gun", last_name="Sökbar", max_assignments_per_month=2)
+    outside = active_resource(first_name="Hans", last_name="Annan", max_assignments_per_month=1)  # not found
+    for person in (full, room, outside):
+        InquiryFactory(request=same_month, resource=person, status=InquiryStatus.YES)
     login(client, coordinator)
 
     page = client.get(f"/samordning/forfragningar/{req.pk}/matchning/", {"sok": "Sökbar"})
@@ -232,6 +240,8 @@ def test_the_hand_search_says_which_rules_each_found_person_breaks(client, login
         "Vera": [],
         "Dan": ["har nått sin egen gräns för uppdrag den månaden"],
         "Eli": ["är inte aktiv (pausad)", "har inte gått introduktionsutbildningen"],
+        "Fia": ["har nått sin egen gräns för uppdrag den månaden"],
+        "Gun": [],
     }
     assert "har jäv mot verksamheten" in page.content.decode()
 
